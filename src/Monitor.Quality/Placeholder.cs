@@ -1,0 +1,1 @@
+namespace Monitor.Quality; internal static class Placeholder { }
