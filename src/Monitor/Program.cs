@@ -1,1 +1,3 @@
-Console.WriteLine("x");
+using Monitor.Cli;
+
+return await MonitorCommandLine.InvokeAsync(args);

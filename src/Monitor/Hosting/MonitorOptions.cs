@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Monitor.Hosting;
+
+/// <summary>
+/// Daemon settings, bound from the <c>Monitor</c> configuration section and validated at start.
+/// </summary>
+public sealed class MonitorOptions
+{
+    public const string SectionName = "Monitor";
+
+    internal const int DefaultHttpPort = 8000;
+
+    internal const int DefaultMetricsPort = 9464;
+
+    /// <summary>Gets or sets the model repository folder: <c>&lt;model&gt;/&lt;version&gt;/model.onnx</c>.</summary>
+    [Required(ErrorMessage = "Monitor:ModelRepository is required: set it to the folder that holds <model>/<version>/model.onnx.")]
+    public string ModelRepository { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the address both ports bind to. Default: all addresses.</summary>
+    public string ListenAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>Gets or sets the inference API port. Default: 8000.</summary>
+    [Range(1, 65535)]
+    public int HttpPort { get; set; } = DefaultHttpPort;
+
+    /// <summary>Gets or sets the Prometheus scrape port, serving <c>/metrics</c>. Default: 9464.</summary>
+    [Range(1, 65535)]
+    public int MetricsPort { get; set; } = DefaultMetricsPort;
+
+    /// <summary>Gets or sets the ONNX Runtime execution provider: <c>auto</c>, <c>cpu</c> or <c>cuda</c>. Default: auto.</summary>
+    [RegularExpression("^(?i)(auto|cpu|cuda)$", ErrorMessage = "Monitor:ExecutionProvider must be auto, cpu or cuda.")]
+    public string ExecutionProvider { get; set; } = "auto";
+
+    /// <summary>Gets or sets the CUDA device id used when the CUDA provider is chosen. Default: 0.</summary>
+    [Range(0, 64)]
+    public int CudaDeviceId { get; set; }
+
+    /// <summary>Gets or sets the largest accepted request body, in bytes. Default: 32 MiB.</summary>
+    [Range(1024, 1L << 31)]
+    public long MaxRequestBodyBytes { get; set; } = 32L << 20;
+
+    /// <summary>Gets or sets the largest number of rows in one inference request. Default: 4096.</summary>
+    [Range(1, 1 << 20)]
+    public int MaxRowsPerRequest { get; set; } = 4096;
+
+    /// <summary>
+    /// Gets or sets whether readiness requires every model in the repository to have a ready
+    /// version. When false, the server is ready once the first load pass is over and at least
+    /// one model is ready. Default: false.
+    /// </summary>
+    public bool StrictReadiness { get; set; }
+
+    /// <summary>Gets or sets the limit on one inference, from arrival to response, in seconds. Default: 30.</summary>
+    [Range(0.001, 3600)]
+    public double InferenceTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Gets or sets the Prometheus exporter's scrape cache, in milliseconds. Default: 0 (no cache).</summary>
+    [Range(0, 60_000)]
+    public int ScrapeCacheMilliseconds { get; set; }
+
+    /// <summary>Gets the default dynamic batching settings; a model's <c>monitor.json</c> overrides them.</summary>
+    public BatchingOptions Batching { get; set; } = new();
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Monitor.Http;
+using Monitor.Inference;
+using Monitor.Repository;
+using Monitor.Telemetry;
+using OpenTelemetry.Metrics;
+
+namespace Monitor.Hosting;
+
+/// <summary>
+/// Builds the daemon: the inference API on one port and the Prometheus scrape endpoint on another,
+/// so that scrapes never queue behind inference.
+/// </summary>
+public static class MonitorServer
+{
+    /// <summary>Creates the web application with its services, endpoints and telemetry.</summary>
+    /// <param name="args">Command-line arguments for the host's configuration.</param>
+    /// <param name="settings">Configuration keys that override every other source, for example <c>Monitor:ModelRepository</c>.</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(args);
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+
+        builder.Services.AddOptions<MonitorOptions>()
+            .Bind(builder.Configuration.GetSection(MonitorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(options => options.HttpPort != options.MetricsPort, "Monitor:HttpPort and Monitor:MetricsPort must differ.")
+            .ValidateOnStart();
+
+        MonitorOptions options = builder.Configuration.GetSection(MonitorOptions.SectionName).Get<MonitorOptions>() ?? new MonitorOptions();
+        ConfigureKestrel(builder, options);
+        AddServices(builder.Services, options);
+
+        WebApplication app = builder.Build();
+        MapEndpoints(app, options);
+        return app;
+    }
+
+    private static void ConfigureKestrel(WebApplicationBuilder builder, MonitorOptions options)
+    {
+        IPAddress address = IPAddress.TryParse(options.ListenAddress, out IPAddress? parsed) ? parsed : IPAddress.Any;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            kestrel.Listen(address, options.HttpPort);
+            kestrel.Listen(address, options.MetricsPort);
+        });
+    }
+
+    private static void AddServices(IServiceCollection services, MonitorOptions options)
+    {
+        services.AddSingleton<MonitorMetrics>();
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<PredictionPipeline>();
+        services.AddSingleton<ServerLifetime>();
+        services.AddSingleton<InferenceEndpoints>();
+        services.AddSingleton<MetadataEndpoints>();
+        services.AddHostedService<RepositoryLoaderService>();
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MonitorMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddProcessInstrumentation()
+            .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = options.ScrapeCacheMilliseconds));
+    }
+
+    private static void MapEndpoints(WebApplication app, MonitorOptions options)
+    {
+        int metricsPort = options.MetricsPort;
+
+        // the metrics port serves /metrics and nothing else; the API port never serves /metrics
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            context => context.Connection.LocalPort == metricsPort && context.Request.Path == "/metrics");
+        app.Use((context, next) =>
+        {
+            if (context.Connection.LocalPort == metricsPort)
+            {
+                return JsonResults.WriteErrorAsync(context, StatusCodes.Status404NotFound, $"Port {metricsPort} serves only /metrics.");
+            }
+
+            return next(context);
+        });
+
+        app.Services.GetRequiredService<MetadataEndpoints>().Map(app);
+        app.Services.GetRequiredService<InferenceEndpoints>().Map(app);
+        app.MapFallback(context => JsonResults.WriteErrorAsync(
+            context, StatusCodes.Status404NotFound,
+            $"No endpoint at {context.Request.Method} {context.Request.Path}; see GET /v2 and /v2/models/{{model}}."));
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor");
+            logger.Listening($"http://{options.ListenAddress}:{options.HttpPort}", $"http://{options.ListenAddress}:{metricsPort}");
+        });
+    }
+}

@@ -1,0 +1,311 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+using Monitor.Hosting;
+using Monitor.Telemetry;
+
+namespace Monitor.Inference;
+
+/// <summary>
+/// Runs the requests of one model version. With batching on, requests wait in a bounded queue and
+/// a single loop stacks their rows along the batch dimension, runs them once and splits the
+/// outputs back; a batch closes at the maximum batch size or after the maximum queue delay.
+/// With batching off, each request runs on its own thread as it arrives.
+/// </summary>
+internal sealed class InferenceScheduler
+{
+    private readonly LoadedModel model;
+    private readonly MonitorMetrics metrics;
+    private readonly ILogger logger;
+    private readonly Channel<PendingInference>? queue;
+    private readonly Task? loop;
+    private volatile bool stopped;
+
+    public InferenceScheduler(LoadedModel model, BatchingOptions batching, MonitorMetrics metrics, ILogger logger)
+    {
+        this.model = model;
+        this.metrics = metrics;
+        this.logger = logger;
+        this.Batching = batching;
+
+        if (batching.Enabled && model.CanBatch && batching.MaxBatchSize > 1)
+        {
+            this.queue = Channel.CreateBounded<PendingInference>(new BoundedChannelOptions(batching.QueueCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+            this.loop = Task.Run(this.RunBatchesAsync);
+        }
+    }
+
+    public BatchingOptions Batching { get; }
+
+    /// <summary>Gets whether requests are batched.</summary>
+    public bool IsBatching => this.queue is not null;
+
+    /// <summary>Gets the requests waiting in the queue.</summary>
+    public int QueueDepth => this.queue?.Reader.Count ?? 0;
+
+    /// <summary>Runs one request: queued for a batch when batching is on, else at once. Takes ownership of the input buffers.</summary>
+    /// <exception cref="InferenceRequestException">The queue is full, or the deadline passed while queued.</exception>
+    public Task<OutputTensor[]> InferAsync(InferenceInputs inputs, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (this.queue is null)
+        {
+            try
+            {
+                return Task.FromResult(this.RunAlone(inputs));
+            }
+            finally
+            {
+                inputs.ReturnBuffers();
+            }
+        }
+
+        PendingInference pending = new(inputs, Stopwatch.GetTimestamp(), timeout, cancellationToken);
+        if (!this.queue.Writer.TryWrite(pending))
+        {
+            inputs.ReturnBuffers();
+            if (this.queue.Reader.Completion.IsCompleted || this.stopped)
+            {
+                throw new InferenceRequestException(
+                    StatusCodes.Status503ServiceUnavailable, Outcomes.Unavailable,
+                    $"Model '{this.model.Name}' version {this.model.Version} is unloading; retry, and the request goes to the version that replaces it.")
+                { RetryAfterSeconds = 1 };
+            }
+
+            throw InferenceRequestException.QueueFull(this.model.Name, this.model.Version, this.Batching.QueueCapacity);
+        }
+
+        pending.RegisterCancellation();
+        return pending.Completion.Task;
+    }
+
+    /// <summary>Stops taking requests; queued ones still run.</summary>
+    public void Complete()
+    {
+        this.stopped = true;
+        this.queue?.Writer.TryComplete();
+    }
+
+    /// <summary>Waits for the queue to drain after <see cref="Complete"/>.</summary>
+    public Task Completion => this.loop ?? Task.CompletedTask;
+
+    private OutputTensor[] RunAlone(InferenceInputs inputs)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using IDisposableReadOnlyCollection<OrtValue> results = this.model.Run(inputs.Buffers, inputs.Shapes);
+        this.metrics.RecordBatch(this.model.Name, this.model.VersionLabel, this.model.Provider, inputs.Rows, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        return this.CopyOutputs(results, 0, inputs.Rows, inputs.Rows);
+    }
+
+    private async Task RunBatchesAsync()
+    {
+        ChannelReader<PendingInference> reader = this.queue!.Reader;
+        List<PendingInference> batch = new(this.Batching.MaxBatchSize);
+        TimeSpan maxDelay = TimeSpan.FromMilliseconds(this.Batching.MaxQueueDelayMilliseconds);
+        using CancellationTokenSource delay = new();
+
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            int rows = 0;
+            long firstArrival = 0;
+
+            // fill the batch until it is full or the first request has waited the maximum delay
+            while (rows < this.Batching.MaxBatchSize)
+            {
+                if (reader.TryPeek(out PendingInference? next))
+                {
+                    if (rows > 0 && rows + next.Inputs.Rows > this.Batching.MaxBatchSize)
+                    {
+                        break;
+                    }
+
+                    reader.TryRead(out _);
+                    if (!this.Admit(next))
+                    {
+                        continue;
+                    }
+
+                    if (batch.Count == 0)
+                    {
+                        firstArrival = next.EnqueuedTimestamp;
+                    }
+
+                    batch.Add(next);
+                    rows += next.Inputs.Rows;
+                    continue;
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(firstArrival);
+                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, delay, remaining).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                this.RunBatch(batch, rows);
+            }
+        }
+    }
+
+    /// <summary>Waits for another queued request; false when the delay ran out or the queue completed.</summary>
+    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingInference> reader, CancellationTokenSource delay, TimeSpan remaining)
+    {
+        if (!delay.TryReset())
+        {
+            return false;
+        }
+
+        delay.CancelAfter(remaining);
+        try
+        {
+            return await reader.WaitToReadAsync(delay.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (delay.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Drops a request whose caller went away or whose deadline passed while it waited.</summary>
+    private bool Admit(PendingInference pending)
+    {
+        double waited = Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds;
+        this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, waited);
+
+        if (pending.Completion.Task.IsCompleted)
+        {
+            this.metrics.RecordRejected(this.model.Name, this.model.VersionLabel, RejectionReasons.Cancelled);
+            pending.Dispose();
+            return false;
+        }
+
+        if (waited > pending.Timeout.TotalSeconds)
+        {
+            pending.Completion.TrySetException(InferenceRequestException.DeadlineExceeded(this.model.Name, this.model.Version, pending.Timeout));
+            pending.Dispose();
+            return false;
+        }
+
+        return true;
+    }
+
+    private void RunBatch(List<PendingInference> batch, int rows)
+    {
+        float[][]? rented = null;
+        try
+        {
+            float[][] buffers;
+            long[][] shapes;
+            if (batch.Count == 1)
+            {
+                buffers = batch[0].Inputs.Buffers;
+                shapes = batch[0].Inputs.Shapes;
+            }
+            else
+            {
+                (rented, shapes) = this.Stack(batch, rows);
+                buffers = rented;
+            }
+
+            long started = Stopwatch.GetTimestamp();
+            using IDisposableReadOnlyCollection<OrtValue> results = this.model.Run(buffers, shapes);
+            this.metrics.RecordBatch(this.model.Name, this.model.VersionLabel, this.model.Provider, rows, Stopwatch.GetElapsedTime(started).TotalSeconds);
+
+            int offset = 0;
+            foreach (PendingInference pending in batch)
+            {
+                pending.Completion.TrySetResult(this.CopyOutputs(results, offset, pending.Inputs.Rows, rows));
+                offset += pending.Inputs.Rows;
+            }
+        }
+        catch (Exception exception) when (exception is OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        {
+            this.logger.InferenceFailed(this.model.Name, this.model.Version, rows, exception);
+            foreach (PendingInference pending in batch)
+            {
+                pending.Completion.TrySetException(exception);
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                foreach (float[] buffer in rented)
+                {
+                    ArrayPool<float>.Shared.Return(buffer);
+                }
+            }
+
+            foreach (PendingInference pending in batch)
+            {
+                pending.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Copies the rows of every request, input by input, into one pooled buffer per input.</summary>
+    private (float[][] Buffers, long[][] Shapes) Stack(List<PendingInference> batch, int rows)
+    {
+        int inputCount = this.model.Inputs.Count;
+        float[][] buffers = new float[inputCount][];
+        long[][] shapes = new long[inputCount][];
+        for (int input = 0; input < inputCount; input++)
+        {
+            long[] shape = (long[])batch[0].Inputs.Shapes[input].Clone();
+            shape[0] = rows;
+            shapes[input] = shape;
+
+            int rowSize = checked((int)this.model.Inputs[input].RowSize);
+            float[] buffer = ArrayPool<float>.Shared.Rent(rows * rowSize);
+            int offset = 0;
+            foreach (PendingInference pending in batch)
+            {
+                int length = pending.Inputs.Rows * rowSize;
+                Array.Copy(pending.Inputs.Buffers[input], 0, buffer, offset, length);
+                offset += length;
+            }
+
+            buffers[input] = buffer;
+        }
+
+        return (buffers, shapes);
+    }
+
+    /// <summary>Copies rows [first, first + count) of every output into arrays the response can keep.</summary>
+    private OutputTensor[] CopyOutputs(IDisposableReadOnlyCollection<OrtValue> results, int first, int count, int batchRows)
+    {
+        OutputTensor[] outputs = new OutputTensor[results.Count];
+        for (int i = 0; i < results.Count; i++)
+        {
+            OrtValue value = results[i];
+            long[] shape = value.GetTensorTypeAndShape().Shape;
+            ReadOnlySpan<float> data = value.GetTensorDataAsSpan<float>();
+            int rowSize = batchRows == 0 ? 0 : data.Length / batchRows;
+
+            long[] requestShape = (long[])shape.Clone();
+            if (requestShape.Length > 0)
+            {
+                requestShape[0] = count;
+            }
+
+            outputs[i] = new OutputTensor(this.model.Outputs[i], requestShape, data.Slice(first * rowSize, count * rowSize).ToArray());
+        }
+
+        return outputs;
+    }
+}

@@ -1,0 +1,149 @@
+using Microsoft.ML.OnnxRuntime;
+using Monitor.Repository;
+
+namespace Monitor.Inference;
+
+/// <summary>
+/// One loaded model version: its ONNX Runtime session, graph signature, settings and scheduler.
+/// Requests hold a lease so that the session is disposed only after the last of them ends.
+/// </summary>
+public sealed class LoadedModel : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly string[] outputNames;
+    private readonly string[] inputNames;
+    private readonly RunOptions runOptions = new();
+    private int leases = 1;
+
+    internal LoadedModel(
+        string name,
+        long version,
+        InferenceSession session,
+        string provider,
+        ModelSettings settings,
+        string modelPath)
+    {
+        this.Name = name;
+        this.Version = version;
+        this.VersionLabel = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        this.session = session;
+        this.Provider = provider;
+        this.Settings = settings;
+        this.ModelPath = modelPath;
+        this.Inputs = session.InputMetadata.Select(pair => TensorSpec.FromMetadata(pair.Key, pair.Value)).ToArray();
+        this.Outputs = session.OutputMetadata.Select(pair => TensorSpec.FromMetadata(pair.Key, pair.Value)).ToArray();
+        this.inputNames = this.Inputs.Select(input => input.Name).ToArray();
+        this.outputNames = this.Outputs.Select(output => output.Name).ToArray();
+        this.Producer = session.ModelMetadata.ProducerName;
+        this.Task = settings.Task ?? InferTask(this.Outputs[0]);
+        this.ClassCount = this.Task == ModelTask.Classification ? (int)Math.Max(this.Outputs[0].Dimensions[^1], 1) : 0;
+        this.ClassNames = settings.ClassNames?.ToArray()
+            ?? Enumerable.Range(0, this.ClassCount).Select(index => index.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        this.CanBatch = this.Inputs.All(input => input.HasDynamicBatch && !input.HasSymbolicInnerDimension);
+    }
+
+    public string Name { get; }
+
+    public long Version { get; }
+
+    /// <summary>Gets the version as the <c>version</c> label and the protocol show it.</summary>
+    public string VersionLabel { get; }
+
+    /// <summary>Gets the execution provider the session runs on, for example <c>CPUExecutionProvider</c>.</summary>
+    public string Provider { get; }
+
+    public ModelSettings Settings { get; }
+
+    public string ModelPath { get; }
+
+    public string Producer { get; }
+
+    public IReadOnlyList<TensorSpec> Inputs { get; }
+
+    public IReadOnlyList<TensorSpec> Outputs { get; }
+
+    public ModelTask Task { get; }
+
+    /// <summary>Gets the number of classes: the last dimension of the first output; 0 for regression.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Gets one name per class: from <c>monitor.json</c>, else the class index.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Gets whether rows of several requests can run as one batch: every input has a symbolic first dimension and fixed others.</summary>
+    public bool CanBatch { get; }
+
+    /// <summary>Gets or sets the scheduler that queues and batches this version's requests.</summary>
+    internal InferenceScheduler? Scheduler { get; set; }
+
+    /// <summary>Takes a lease that keeps the session alive until <see cref="Release"/>; false once disposal began.</summary>
+    public bool TryAcquire()
+    {
+        while (true)
+        {
+            int current = Volatile.Read(ref this.leases);
+            if (current <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref this.leases, current + 1, current) == current)
+            {
+                return true;
+            }
+        }
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref this.leases) == 0)
+        {
+            this.DisposeSession();
+        }
+    }
+
+    /// <summary>Runs one batch and returns ONNX Runtime's output values, which the caller disposes.</summary>
+    /// <param name="buffers">One buffer per input, in input order.</param>
+    /// <param name="shapes">The full shape of each input.</param>
+    public IDisposableReadOnlyCollection<OrtValue> Run(float[][] buffers, long[][] shapes)
+    {
+        ArgumentNullException.ThrowIfNull(buffers);
+        ArgumentNullException.ThrowIfNull(shapes);
+
+        OrtValue[] values = new OrtValue[buffers.Length];
+        try
+        {
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                long length = shapes[i].Aggregate(1L, (product, dimension) => product * dimension);
+                values[i] = OrtValue.CreateTensorValueFromMemory(
+                    OrtMemoryInfo.DefaultInstance, new Memory<float>(buffers[i], 0, checked((int)length)), shapes[i]);
+            }
+
+            return this.session.Run(this.runOptions, this.inputNames, values, this.outputNames);
+        }
+        finally
+        {
+            foreach (OrtValue? value in values)
+            {
+                value?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Ends the loaded state: new requests are refused and the session goes with the last lease.</summary>
+    public void Dispose()
+    {
+        this.Scheduler?.Complete();
+        this.Release();
+    }
+
+    private static ModelTask InferTask(TensorSpec firstOutput) =>
+        firstOutput.Rank >= 2 && firstOutput.Dimensions[^1] > 1 ? ModelTask.Classification : ModelTask.Regression;
+
+    private void DisposeSession()
+    {
+        this.session.Dispose();
+        this.runOptions.Dispose();
+    }
+}

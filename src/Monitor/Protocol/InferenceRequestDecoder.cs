@@ -1,0 +1,344 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Monitor.Inference;
+
+namespace Monitor.Protocol;
+
+/// <summary>
+/// Checks Open Inference Protocol requests (and TF Serving <c>instances</c>) against a model's
+/// signature and decodes their tensors. Every failure names the value and the fix.
+/// </summary>
+public static class InferenceRequestDecoder
+{
+    /// <summary>Decodes a <c>POST /v2/models/{m}/infer</c> body.</summary>
+    /// <exception cref="InferenceRequestException">The request does not fit the protocol or the model.</exception>
+    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InferenceRequestException($"The request body is {TensorDataDecoder.Describe(root.ValueKind)}; send a JSON object with an 'inputs' array.");
+        }
+
+        string? id = null;
+        if (root.TryGetProperty("id", out JsonElement idElement))
+        {
+            id = idElement.ValueKind == JsonValueKind.String
+                ? idElement.GetString()
+                : throw new InferenceRequestException($"'id' is {TensorDataDecoder.Describe(idElement.ValueKind)}; send a string or leave it out.");
+        }
+
+        if (!root.TryGetProperty("inputs", out JsonElement inputs) || inputs.ValueKind != JsonValueKind.Array)
+        {
+            throw new InferenceRequestException(
+                $"The request has no 'inputs' array; send {{\"inputs\": [{{\"name\": \"{model.Inputs[0].ShortName}\", \"shape\": {model.Inputs[0].FormatShape()}, \"datatype\": \"FP32\", \"data\": [...]}}]}}.");
+        }
+
+        float[]?[] buffers = new float[model.Inputs.Count][];
+        long[][] shapes = new long[model.Inputs.Count][];
+        int rows = -1;
+        try
+        {
+            foreach (JsonElement input in inputs.EnumerateArray())
+            {
+                int index = DecodeInput(input, model, buffers, shapes, maxRows);
+                rows = CheckRows(rows, (int)shapes[index][0], model.Inputs[index].Name);
+            }
+
+            int missing = Array.FindIndex(buffers, buffer => buffer is null);
+            if (missing >= 0)
+            {
+                throw new InferenceRequestException(
+                    $"Input '{model.Inputs[missing].ShortName}' is missing; model '{model.Name}' needs inputs: {string.Join(", ", model.Inputs.Select(spec => spec.ShortName))}.");
+            }
+
+            int[] outputs = DecodeOutputs(root, model);
+            bool classification = DecodeClassificationFlag(root);
+            return new DecodedRequest(id, new InferenceInputs(buffers!, shapes, rows), outputs, classification);
+        }
+        catch
+        {
+            ReturnBuffers(buffers);
+            throw;
+        }
+    }
+
+    /// <summary>Decodes a TF Serving <c>POST /v1/models/{m}:predict</c> body with row-wise <c>instances</c>.</summary>
+    /// <exception cref="InferenceRequestException">The request does not fit the model.</exception>
+    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("instances", out JsonElement instances) || instances.ValueKind != JsonValueKind.Array)
+        {
+            throw new InferenceRequestException("The request has no 'instances' array; send {\"instances\": [row, row, ...]} with one row per instance.");
+        }
+
+        if (model.Inputs.Count != 1)
+        {
+            // NOTE: TF Serving also accepts one object per instance for several inputs; Monitor takes
+            // that form only through the v2 'infer' endpoint.
+            throw new InferenceRequestException(
+                $"Model '{model.Name}' has {model.Inputs.Count} inputs; send them to /v2/models/{model.Name}/infer, one tensor per input.");
+        }
+
+        int rows = instances.GetArrayLength();
+        CheckRowCount(rows, maxRows, model.Inputs[0].Name);
+
+        TensorSpec spec = model.Inputs[0];
+        long[] shape = spec.Dimensions.Select(dimension => dimension < 0 ? 1 : dimension).ToArray();
+        shape[0] = rows;
+        CheckFixedBatch(spec, rows);
+
+        int length = checked((int)(rows * spec.RowSize));
+        float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
+        try
+        {
+            // each instance is one row, nested in any layout whose element count is the row size,
+            // so that [784] and [28,28,1] both fit an NHWC input of [-1,28,28,1]
+            TensorDataDecoder decoder = new(spec.ShortName, DatatypeNames.Fp32, buffer.AsSpan(0, length), model.Settings.Input);
+            decoder.Decode(instances, $"[{rows}, {spec.RowSize} values each]");
+            return new DecodedRequest(null, new InferenceInputs([buffer], [shape], rows), Enumerable.Range(0, model.Outputs.Count).ToArray(), false);
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows)
+    {
+        if (input.ValueKind != JsonValueKind.Object)
+        {
+            throw new InferenceRequestException($"An entry of 'inputs' is {TensorDataDecoder.Describe(input.ValueKind)}; each input is an object with name, shape, datatype and data.");
+        }
+
+        string name = RequireString(input, "name", "an input");
+        int index = -1;
+        for (int i = 0; i < model.Inputs.Count; i++)
+        {
+            if (model.Inputs[i].IsNamed(name))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            throw new InferenceRequestException(
+                $"Input '{name}' is not an input of model '{model.Name}'; its inputs are: {string.Join(", ", model.Inputs.Select(spec => spec.ShortName))}.");
+        }
+
+        if (buffers[index] is not null)
+        {
+            throw new InferenceRequestException($"Input '{name}' appears twice; send each input once.");
+        }
+
+        TensorSpec spec = model.Inputs[index];
+        string datatype = RequireString(input, "datatype", $"input '{name}'");
+        if (!DatatypeNames.Supported.Contains(datatype))
+        {
+            throw new InferenceRequestException(
+                $"Input '{name}': datatype '{datatype}' is not supported; use one of {string.Join(", ", DatatypeNames.Supported)} (the model takes {spec.Datatype}).");
+        }
+
+        long[] shape = DecodeShape(input, name);
+        CheckShape(spec, shape, name, model.Name);
+        CheckRowCount((int)shape[0], maxRows, name);
+
+        if (!input.TryGetProperty("data", out JsonElement data))
+        {
+            throw new InferenceRequestException($"Input '{name}' has no 'data'; send its values as an array.");
+        }
+
+        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
+        float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
+        buffers[index] = buffer;
+        shapes[index] = shape;
+
+        TensorDataDecoder decoder = new(name, datatype, buffer.AsSpan(0, length), model.Settings.Input);
+        decoder.Decode(data, FormatShape(shape));
+        return index;
+    }
+
+    private static long[] DecodeShape(JsonElement input, string name)
+    {
+        if (!input.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new InferenceRequestException($"Input '{name}' has no 'shape' array; send the tensor's dimensions, for example [1, 4].");
+        }
+
+        long[] shape = new long[shapeElement.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement dimension in shapeElement.EnumerateArray())
+        {
+            if (dimension.ValueKind != JsonValueKind.Number || !dimension.TryGetInt64(out long value) || value < 0 || value > int.MaxValue)
+            {
+                throw new InferenceRequestException(
+                    $"Input '{name}': shape[{i}] is {dimension.GetRawText()}; dimensions are non-negative integers.");
+            }
+
+            shape[i++] = value;
+        }
+
+        return shape;
+    }
+
+    private static void CheckShape(TensorSpec spec, long[] shape, string name, string model)
+    {
+        if (shape.Length != spec.Rank)
+        {
+            throw new InferenceRequestException(
+                $"Input '{name}': shape {FormatShape(shape)} has rank {shape.Length} but model '{model}' takes rank {spec.Rank}, shape {spec.FormatShape()} (-1 is any size).");
+        }
+
+        for (int i = 1; i < shape.Length; i++)
+        {
+            if (spec.Dimensions[i] >= 0 && spec.Dimensions[i] != shape[i])
+            {
+                throw new InferenceRequestException(
+                    $"Input '{name}': shape {FormatShape(shape)} has {shape[i]} at dimension {i} but model '{model}' takes {spec.Dimensions[i]} there; its shape is {spec.FormatShape()}.");
+            }
+        }
+
+        CheckFixedBatch(spec, shape[0]);
+    }
+
+    private static void CheckFixedBatch(TensorSpec spec, long rows)
+    {
+        if (spec.Rank > 0 && spec.Dimensions[0] >= 0 && spec.Dimensions[0] != rows)
+        {
+            throw new InferenceRequestException(
+                $"Input '{spec.ShortName}': the model's batch dimension is fixed at {spec.Dimensions[0]}, but the request has {rows} rows; send exactly {spec.Dimensions[0]}.");
+        }
+    }
+
+    private static void CheckRowCount(int rows, int maxRows, string name)
+    {
+        if (rows == 0)
+        {
+            throw new InferenceRequestException($"Input '{name}' has an empty batch (0 rows); send at least one row.");
+        }
+
+        if (rows > maxRows)
+        {
+            throw new InferenceRequestException(
+                $"Input '{name}' has {rows} rows, over the limit of {maxRows} per request (Monitor:MaxRowsPerRequest); split the request.");
+        }
+    }
+
+    private static int CheckRows(int previous, int rows, string name)
+    {
+        if (previous >= 0 && previous != rows)
+        {
+            throw new InferenceRequestException(
+                $"Input '{name}' has {rows} rows but an earlier input has {previous}; every input needs the same first dimension.");
+        }
+
+        return rows;
+    }
+
+    private static int[] DecodeOutputs(JsonElement root, LoadedModel model)
+    {
+        if (!root.TryGetProperty("outputs", out JsonElement outputs))
+        {
+            return Enumerable.Range(0, model.Outputs.Count).ToArray();
+        }
+
+        if (outputs.ValueKind != JsonValueKind.Array)
+        {
+            throw new InferenceRequestException($"'outputs' is {TensorDataDecoder.Describe(outputs.ValueKind)}; send an array of {{\"name\": ...}} objects or leave it out for every output.");
+        }
+
+        List<int> indexes = [];
+        foreach (JsonElement output in outputs.EnumerateArray())
+        {
+            if (output.ValueKind != JsonValueKind.Object)
+            {
+                throw new InferenceRequestException($"An entry of 'outputs' is {TensorDataDecoder.Describe(output.ValueKind)}; each is an object with a name.");
+            }
+
+            string name = RequireString(output, "name", "an output");
+            int index = -1;
+            for (int i = 0; i < model.Outputs.Count; i++)
+            {
+                if (model.Outputs[i].IsNamed(name))
+                {
+                    index = i;
+                }
+            }
+
+            if (index < 0)
+            {
+                throw new InferenceRequestException(
+                    $"Output '{name}' is not an output of model '{model.Name}'; its outputs are: {string.Join(", ", model.Outputs.Select(spec => spec.ShortName))}.");
+            }
+
+            if (!indexes.Contains(index))
+            {
+                indexes.Add(index);
+            }
+        }
+
+        if (indexes.Count == 0)
+        {
+            throw new InferenceRequestException("'outputs' is empty; name at least one output or leave 'outputs' out for every output.");
+        }
+
+        indexes.Sort();
+        return indexes.ToArray();
+    }
+
+    private static bool DecodeClassificationFlag(JsonElement root)
+    {
+        if (!root.TryGetProperty("parameters", out JsonElement parameters))
+        {
+            return false;
+        }
+
+        if (parameters.ValueKind != JsonValueKind.Object)
+        {
+            throw new InferenceRequestException($"'parameters' is {TensorDataDecoder.Describe(parameters.ValueKind)}; send an object.");
+        }
+
+        if (!parameters.TryGetProperty("classification", out JsonElement flag))
+        {
+            return false;
+        }
+
+        return flag.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new InferenceRequestException($"parameters.classification is {flag.GetRawText()}; send true or false."),
+        };
+    }
+
+    private static string RequireString(JsonElement element, string property, string owner)
+    {
+        if (!element.TryGetProperty(property, out JsonElement value) || value.ValueKind != JsonValueKind.String)
+        {
+            throw new InferenceRequestException($"'{property}' of {owner} is missing or not a string.");
+        }
+
+        return value.GetString()!;
+    }
+
+    private static void ReturnBuffers(float[]?[] buffers)
+    {
+        foreach (float[]? buffer in buffers)
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    internal static string FormatShape(long[] shape) =>
+        "[" + string.Join(",", shape.Select(dimension => dimension.ToString(CultureInfo.InvariantCulture))) + "]";
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Monitor.Telemetry;
+
+/// <summary>Structured log events of the daemon.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Loading model {Model} version {Version} from '{Path}'.")]
+    public static partial void LoadingModel(this ILogger logger, string model, long version, string path);
+
+    [LoggerMessage(2, LogLevel.Information, "Loaded model {Model} version {Version} on {Provider} in {Seconds:0.000} s; task {Task}, inputs {Inputs}, outputs {Outputs}.")]
+    public static partial void LoadedModel(this ILogger logger, string model, long version, string provider, double seconds, string task, string inputs, string outputs);
+
+    [LoggerMessage(3, LogLevel.Error, "Failed to load model {Model} version {Version} from '{Path}': {Reason}")]
+    public static partial void ModelLoadFailed(this ILogger logger, string model, long version, string path, string reason, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "CUDA execution provider unavailable for model {Model} version {Version}; using CPU. Reason: {Reason}")]
+    public static partial void CudaUnavailable(this ILogger logger, string model, long version, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Skipped repository entry: {Reason}")]
+    public static partial void RepositoryEntrySkipped(this ILogger logger, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "Inference failed for model {Model} version {Version} on a batch of {Rows} rows.")]
+    public static partial void InferenceFailed(this ILogger logger, string model, long version, int rows, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Information, "Model repository '{Repository}' scanned: {Ready} of {Total} models ready.")]
+    public static partial void RepositoryLoaded(this ILogger logger, string repository, int ready, int total);
+
+    [LoggerMessage(8, LogLevel.Error, "Request to {Path} failed with an unexpected error.")]
+    public static partial void UnexpectedRequestError(this ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Information, "Unloaded model {Model} version {Version}.")]
+    public static partial void UnloadedModel(this ILogger logger, string model, long version);
+
+    [LoggerMessage(10, LogLevel.Information, "Monitor serves inference on {HttpUrl} and Prometheus metrics on {MetricsUrl}/metrics.")]
+    public static partial void Listening(this ILogger logger, string httpUrl, string metricsUrl);
+}
