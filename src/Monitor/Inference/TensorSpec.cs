@@ -65,9 +65,14 @@ public sealed class TensorSpec
     }
 
     /// <summary>Checks whether a request names this tensor, with or without the <c>:0</c> suffix.</summary>
-    public bool IsNamed(string requestedName) =>
-        string.Equals(requestedName, this.Name, StringComparison.Ordinal) ||
-        string.Equals(requestedName, this.ShortName, StringComparison.Ordinal);
+    public bool IsNamed(string requestedName)
+    {
+        ArgumentNullException.ThrowIfNull(requestedName);
+
+        string requestedShortName = requestedName.EndsWith(":0", StringComparison.Ordinal) ? requestedName[..^2] : requestedName;
+        return string.Equals(requestedName, this.Name, StringComparison.Ordinal) ||
+            string.Equals(requestedShortName, this.ShortName, StringComparison.Ordinal);
+    }
 
     /// <summary>Formats the shape as the protocol shows it, with -1 for symbolic dimensions.</summary>
     public string FormatShape() => "[" + string.Join(",", this.Dimensions) + "]";
