@@ -61,4 +61,7 @@ public sealed class MonitorOptions
 
     /// <summary>Gets the default dynamic batching settings; a model's <c>monitor.json</c> overrides them.</summary>
     public BatchingOptions Batching { get; set; } = new();
+
+    /// <summary>Gets the circuit breaker settings applied to every model version.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 }

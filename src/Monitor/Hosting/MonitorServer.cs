@@ -11,6 +11,8 @@ using Monitor.Inference;
 using Monitor.Repository;
 using Monitor.Telemetry;
 using OpenTelemetry.Metrics;
+using Polly;
+using Polly.Retry;
 
 namespace Monitor.Hosting;
 
@@ -75,13 +77,33 @@ public static class MonitorServer
         services.AddSingleton<InferenceEndpoints>();
         services.AddSingleton<MetadataEndpoints>();
         services.AddHostedService<RepositoryLoaderService>();
+        AddResiliencePipelines(services);
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MonitorMetrics.MeterName)
+            .AddMeter("Polly")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddProcessInstrumentation()
             .AddPrometheusExporter(exporter => exporter.ScrapeResponseCacheDurationMilliseconds = options.ScrapeCacheMilliseconds));
+    }
+
+    /// <summary>Registers the Polly pipelines with the host, which also turns on their telemetry (meter <c>Polly</c>).</summary>
+    private static void AddResiliencePipelines(IServiceCollection services)
+    {
+        services.AddResiliencePipelineRegistry<string>();
+        services.AddResiliencePipeline(ResiliencePipelineKeys.InferenceTimeout, (builder, context) =>
+        {
+            MonitorOptions options = context.ServiceProvider.GetRequiredService<IOptions<MonitorOptions>>().Value;
+            builder.AddTimeout(TimeSpan.FromSeconds(options.InferenceTimeoutSeconds));
+        });
+        services.AddResiliencePipeline(ResiliencePipelineKeys.ModelLoad, builder => builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 3,
+            Delay = TimeSpan.FromMilliseconds(200),
+            BackoffType = DelayBackoffType.Exponential,
+            ShouldHandle = new PredicateBuilder().Handle<IOException>(),
+        }));
     }
 
     private static void MapEndpoints(WebApplication app, MonitorOptions options)

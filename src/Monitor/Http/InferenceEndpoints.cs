@@ -11,6 +11,9 @@ using Monitor.Inference;
 using Monitor.Protocol;
 using Monitor.Repository;
 using Monitor.Telemetry;
+using Polly;
+using Polly.Registry;
+using Polly.Timeout;
 
 namespace Monitor.Http;
 
@@ -25,10 +28,12 @@ internal sealed class InferenceEndpoints
     private readonly PredictionPipeline predictions;
     private readonly MonitorOptions options;
     private readonly ILogger<InferenceEndpoints> logger;
+    private readonly ResiliencePipeline timeout;
 
     public InferenceEndpoints(
         ModelRegistry registry,
         MonitorMetrics metrics,
+        ResiliencePipelineProvider<string> pipelines,
         PredictionPipeline predictions,
         IOptions<MonitorOptions> options,
         ILogger<InferenceEndpoints> logger)
@@ -38,6 +43,7 @@ internal sealed class InferenceEndpoints
         this.predictions = predictions;
         this.options = options.Value;
         this.logger = logger;
+        this.timeout = pipelines.GetPipeline(ResiliencePipelineKeys.InferenceTimeout);
     }
 
     public void Map(IEndpointRouteBuilder routes)
@@ -70,8 +76,11 @@ internal sealed class InferenceEndpoints
                 ? InferenceRequestDecoder.DecodeV2(body.RootElement, model, this.options.MaxRowsPerRequest)
                 : InferenceRequestDecoder.DecodeInstances(body.RootElement, model, this.options.MaxRowsPerRequest);
 
-            TimeSpan timeout = TimeSpan.FromSeconds(this.options.InferenceTimeoutSeconds) - Stopwatch.GetElapsedTime(started);
-            OutputTensor[] outputs = await model.Scheduler!.InferAsync(request.Inputs, timeout, context.RequestAborted);
+            TimeSpan timeout = TimeSpan.FromSeconds(this.options.InferenceTimeoutSeconds);
+            InferenceScheduler scheduler = model.Scheduler!;
+            OutputTensor[] outputs = await this.timeout.ExecuteAsync(
+                async cancellationToken => await scheduler.InferAsync(request.Inputs, timeout, cancellationToken),
+                context.RequestAborted);
             PredictionSummary summary = this.predictions.Record(model, outputs, request.Inputs.Rows);
 
             this.metrics.RecordRows(modelLabel, versionLabel, request.Inputs.Rows);
@@ -96,6 +105,13 @@ internal sealed class InferenceEndpoints
             }
 
             await JsonResults.WriteErrorAsync(context, exception.StatusCode, exception.Message, exception.RetryAfterSeconds);
+        }
+        catch (TimeoutRejectedException)
+        {
+            outcome = Outcomes.Timeout;
+            await JsonResults.WriteErrorAsync(
+                context, StatusCodes.Status504GatewayTimeout,
+                $"Model '{modelLabel}' version {versionLabel} did not answer within {this.options.InferenceTimeoutSeconds:0.###} s (Monitor:InferenceTimeoutSeconds); retry later or send fewer rows.");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Monitor.Hosting;
 using Monitor.Telemetry;
+using Polly.CircuitBreaker;
 
 namespace Monitor.Inference;
 
@@ -22,7 +23,7 @@ internal sealed class InferenceScheduler
     private readonly ILogger logger;
     private readonly Channel<PendingInference>? queue;
     private readonly Task? loop;
-    private volatile bool stopped;
+    private int waiting;
 
     public InferenceScheduler(LoadedModel model, BatchingOptions batching, MonitorMetrics metrics, ILogger logger)
     {
@@ -33,11 +34,11 @@ internal sealed class InferenceScheduler
 
         if (batching.Enabled && model.CanBatch && batching.MaxBatchSize > 1)
         {
-            this.queue = Channel.CreateBounded<PendingInference>(new BoundedChannelOptions(batching.QueueCapacity)
+            // the capacity is enforced by the waiting count, which includes the batch being formed
+            this.queue = Channel.CreateUnbounded<PendingInference>(new UnboundedChannelOptions
             {
                 SingleReader = true,
                 SingleWriter = false,
-                FullMode = BoundedChannelFullMode.Wait,
             });
             this.loop = Task.Run(this.RunBatchesAsync);
         }
@@ -48,8 +49,8 @@ internal sealed class InferenceScheduler
     /// <summary>Gets whether requests are batched.</summary>
     public bool IsBatching => this.queue is not null;
 
-    /// <summary>Gets the requests waiting in the queue.</summary>
-    public int QueueDepth => this.queue?.Reader.Count ?? 0;
+    /// <summary>Gets the requests waiting for compute: queued, or in a batch that has not started running.</summary>
+    public int QueueDepth => Volatile.Read(ref this.waiting);
 
     /// <summary>Runs one request: queued for a batch when batching is on, else at once. Takes ownership of the input buffers.</summary>
     /// <exception cref="InferenceRequestException">The queue is full, or the deadline passed while queued.</exception>
@@ -67,19 +68,22 @@ internal sealed class InferenceScheduler
             }
         }
 
+        if (Interlocked.Increment(ref this.waiting) > this.Batching.QueueCapacity)
+        {
+            Interlocked.Decrement(ref this.waiting);
+            inputs.ReturnBuffers();
+            throw InferenceRequestException.QueueFull(this.model.Name, this.model.Version, this.Batching.QueueCapacity);
+        }
+
         PendingInference pending = new(inputs, Stopwatch.GetTimestamp(), timeout, cancellationToken);
         if (!this.queue.Writer.TryWrite(pending))
         {
+            Interlocked.Decrement(ref this.waiting);
             inputs.ReturnBuffers();
-            if (this.queue.Reader.Completion.IsCompleted || this.stopped)
-            {
-                throw new InferenceRequestException(
-                    StatusCodes.Status503ServiceUnavailable, Outcomes.Unavailable,
-                    $"Model '{this.model.Name}' version {this.model.Version} is unloading; retry, and the request goes to the version that replaces it.")
-                { RetryAfterSeconds = 1 };
-            }
-
-            throw InferenceRequestException.QueueFull(this.model.Name, this.model.Version, this.Batching.QueueCapacity);
+            throw new InferenceRequestException(
+                StatusCodes.Status503ServiceUnavailable, Outcomes.Unavailable,
+                $"Model '{this.model.Name}' version {this.model.Version} is unloading; retry, and the request goes to the version that replaces it.")
+            { RetryAfterSeconds = 1 };
         }
 
         pending.RegisterCancellation();
@@ -89,7 +93,6 @@ internal sealed class InferenceScheduler
     /// <summary>Stops taking requests; queued ones still run.</summary>
     public void Complete()
     {
-        this.stopped = true;
         this.queue?.Writer.TryComplete();
     }
 
@@ -99,7 +102,7 @@ internal sealed class InferenceScheduler
     private OutputTensor[] RunAlone(InferenceInputs inputs)
     {
         long started = Stopwatch.GetTimestamp();
-        using IDisposableReadOnlyCollection<OrtValue> results = this.model.Run(inputs.Buffers, inputs.Shapes);
+        using IDisposableReadOnlyCollection<OrtValue> results = this.RunThroughBreaker(inputs.Buffers, inputs.Shapes);
         this.metrics.RecordBatch(this.model.Name, this.model.VersionLabel, this.model.Provider, inputs.Rows, Stopwatch.GetElapsedTime(started).TotalSeconds);
         return this.CopyOutputs(results, 0, inputs.Rows, inputs.Rows);
     }
@@ -184,6 +187,17 @@ internal sealed class InferenceScheduler
     /// <summary>Drops a request whose caller went away or whose deadline passed while it waited.</summary>
     private bool Admit(PendingInference pending)
     {
+        bool admitted = this.AdmitCore(pending);
+        if (!admitted)
+        {
+            Interlocked.Decrement(ref this.waiting);
+        }
+
+        return admitted;
+    }
+
+    private bool AdmitCore(PendingInference pending)
+    {
         double waited = Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds;
         this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, waited);
 
@@ -206,6 +220,22 @@ internal sealed class InferenceScheduler
 
     private void RunBatch(List<PendingInference> batch, int rows)
     {
+        Interlocked.Add(ref this.waiting, -batch.Count);
+
+        // requests cancelled or timed out while the batch formed are dropped before compute
+        foreach (PendingInference expired in batch.Where(pending => pending.Completion.Task.IsCompleted))
+        {
+            this.metrics.RecordRejected(this.model.Name, this.model.VersionLabel, RejectionReasons.Cancelled);
+            rows -= expired.Inputs.Rows;
+            expired.Dispose();
+        }
+
+        batch.RemoveAll(pending => pending.Completion.Task.IsCompleted);
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
         float[][]? rented = null;
         try
         {
@@ -223,7 +253,7 @@ internal sealed class InferenceScheduler
             }
 
             long started = Stopwatch.GetTimestamp();
-            using IDisposableReadOnlyCollection<OrtValue> results = this.model.Run(buffers, shapes);
+            using IDisposableReadOnlyCollection<OrtValue> results = this.RunThroughBreaker(buffers, shapes);
             this.metrics.RecordBatch(this.model.Name, this.model.VersionLabel, this.model.Provider, rows, Stopwatch.GetElapsedTime(started).TotalSeconds);
 
             int offset = 0;
@@ -233,9 +263,13 @@ internal sealed class InferenceScheduler
                 offset += pending.Inputs.Rows;
             }
         }
-        catch (Exception exception) when (exception is OnnxRuntimeException or InvalidOperationException or ArgumentException)
+        catch (Exception exception) when (exception is OnnxRuntimeException or InferenceRequestException or InvalidOperationException or ArgumentException)
         {
-            this.logger.InferenceFailed(this.model.Name, this.model.Version, rows, exception);
+            if (exception is OnnxRuntimeException)
+            {
+                this.logger.InferenceFailed(this.model.Name, this.model.Version, rows, exception);
+            }
+
             foreach (PendingInference pending in batch)
             {
                 pending.Completion.TrySetException(exception);
@@ -256,6 +290,31 @@ internal sealed class InferenceScheduler
                 pending.Dispose();
             }
         }
+    }
+
+    /// <summary>Runs one batch inside the version's circuit breaker; an open circuit becomes a 503.</summary>
+    private IDisposableReadOnlyCollection<OrtValue> RunThroughBreaker(float[][] buffers, long[][] shapes)
+    {
+        try
+        {
+            return this.model.CircuitBreaker.Execute(
+                static state => state.Model.Run(state.Buffers, state.Shapes),
+                (Model: this.model, Buffers: buffers, Shapes: shapes));
+        }
+        catch (BrokenCircuitException exception)
+        {
+            throw this.CircuitOpen(exception);
+        }
+    }
+
+    private InferenceRequestException CircuitOpen(BrokenCircuitException exception)
+    {
+        int retryAfter = (int)Math.Ceiling(exception.RetryAfter?.TotalSeconds ?? 1);
+        return new InferenceRequestException(
+            StatusCodes.Status503ServiceUnavailable, Outcomes.Unavailable,
+            $"Model '{this.model.Name}' version {this.model.Version} failed repeatedly and its circuit breaker is open; retry after {retryAfter} s.",
+            RejectionReasons.CircuitOpen, exception)
+        { RetryAfterSeconds = Math.Max(retryAfter, 1) };
     }
 
     /// <summary>Copies the rows of every request, input by input, into one pooled buffer per input.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Monitor.Repository;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace Monitor.Inference;
 
@@ -72,6 +74,12 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>Gets whether rows of several requests can run as one batch: every input has a symbolic first dimension and fixed others.</summary>
     public bool CanBatch { get; }
+
+    /// <summary>Gets the circuit breaker around this version's runs.</summary>
+    internal ResiliencePipeline CircuitBreaker { get; set; } = ResiliencePipeline.Empty;
+
+    /// <summary>Gets the state of <see cref="CircuitBreaker"/>.</summary>
+    internal CircuitBreakerStateProvider? CircuitStateProvider { get; set; }
 
     /// <summary>Gets or sets the scheduler that queues and batches this version's requests.</summary>
     internal InferenceScheduler? Scheduler { get; set; }

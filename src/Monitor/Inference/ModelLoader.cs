@@ -7,6 +7,9 @@ using Monitor.Hosting;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using Monitor.Repository;
 using Monitor.Telemetry;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Registry;
 
 namespace Monitor.Inference;
 
@@ -23,12 +26,20 @@ public sealed class ModelLoader
     // set after the first failed CUDA attempt, so that later loads go straight to CPU
     private volatile string? cudaUnavailableReason;
 
-    public ModelLoader(IOptions<MonitorOptions> options, MonitorMetrics metrics, ILogger<ModelLoader> logger)
+    private readonly ResiliencePipelineRegistry<string> pipelines;
+    private long loadCount;
+
+    public ModelLoader(
+        IOptions<MonitorOptions> options,
+        MonitorMetrics metrics,
+        ResiliencePipelineRegistry<string> pipelines,
+        ILogger<ModelLoader> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
 
         this.options = options.Value;
         this.metrics = metrics;
+        this.pipelines = pipelines;
         this.logger = logger;
     }
 
@@ -46,8 +57,11 @@ public sealed class ModelLoader
         LoadedModel? model = null;
         try
         {
-            (InferenceSession session, string provider) = this.CreateSession(name, entry);
+            // a file still being written fails with an IOException; the retry pipeline waits and tries again
+            (InferenceSession session, string provider) = this.pipelines.GetPipeline(ResiliencePipelineKeys.ModelLoad)
+                .Execute(() => this.CreateSession(name, entry));
             model = new LoadedModel(name, entry.Version, session, provider, settings, entry.ModelPath);
+            (model.CircuitBreaker, model.CircuitStateProvider) = this.CreateCircuitBreaker(name, entry.Version);
             Validate(model);
             WarmUp(model);
             model.Scheduler = new InferenceScheduler(model, this.EffectiveBatching(settings), this.metrics, this.logger);
@@ -68,6 +82,24 @@ public sealed class ModelLoader
             this.logger.ModelLoadFailed(name, entry.Version, entry.ModelPath, reason, exception);
             throw exception as ModelLoadException ?? new ModelLoadException($"Model '{name}' version {entry.Version}: {reason}", exception);
         }
+    }
+
+    private (ResiliencePipeline Pipeline, CircuitBreakerStateProvider State) CreateCircuitBreaker(string name, long version)
+    {
+        CircuitBreakerStateProvider state = new();
+        CircuitBreakerOptions breaker = this.options.CircuitBreaker;
+        string key = ResiliencePipelineKeys.CircuitBreaker(name, version, Interlocked.Increment(ref this.loadCount));
+        ResiliencePipeline pipeline = this.pipelines.GetOrAddPipeline(key, builder => builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            Name = "model-circuit-breaker",
+            FailureRatio = breaker.FailureRatio,
+            MinimumThroughput = breaker.MinimumThroughput,
+            SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingDurationSeconds),
+            BreakDuration = TimeSpan.FromSeconds(breaker.BreakDurationSeconds),
+            ShouldHandle = new PredicateBuilder().Handle<OnnxRuntimeException>(),
+            StateProvider = state,
+        }));
+        return (pipeline, state);
     }
 
     /// <summary>Merges a model's batching overrides with the daemon defaults.</summary>

@@ -31,6 +31,7 @@ public sealed class ModelRegistry : IDisposable
 
         metrics.Meter.CreateObservableGauge("monitor.model.loaded", this.ObserveLoaded, description: "1 while a model version is loaded and serving.");
         metrics.Meter.CreateObservableGauge("monitor.inference.queue.depth", this.ObserveQueueDepth, "{request}", "Requests waiting in the batching queue.");
+        metrics.Meter.CreateObservableGauge("monitor.inference.circuit.state", this.ObserveCircuitState, description: "Circuit breaker state: 0 closed, 1 open, 2 half-open.");
     }
 
     /// <summary>Gets whether the server is ready: the first load pass is over and the readiness rule holds.</summary>
@@ -148,6 +149,23 @@ public sealed class ModelRegistry : IDisposable
             foreach (LoadedModel loaded in model.ReadyVersions)
             {
                 yield return new Measurement<int>(1, new("model", loaded.Name), new("version", loaded.VersionLabel), new("provider", loaded.Provider));
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveCircuitState()
+    {
+        foreach (ServedModel model in this.models.Values)
+        {
+            foreach (LoadedModel loaded in model.ReadyVersions)
+            {
+                int state = loaded.CircuitStateProvider?.CircuitState switch
+                {
+                    Polly.CircuitBreaker.CircuitState.Open or Polly.CircuitBreaker.CircuitState.Isolated => 1,
+                    Polly.CircuitBreaker.CircuitState.HalfOpen => 2,
+                    _ => 0,
+                };
+                yield return new Measurement<int>(state, new("model", loaded.Name), new("version", loaded.VersionLabel));
             }
         }
     }
