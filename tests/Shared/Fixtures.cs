@@ -24,6 +24,8 @@ internal static class Fixtures
 
     public const string IrisCsv = "iris.csv";
 
+    public const string SklearnDigitsCsv = "sklearn-digits.csv.gz";
+
     public static string Directory { get; } = FindDirectory();
 
     public static string RepositoryRoot { get; } = FindRepositoryRoot();

@@ -1,1 +1,0 @@
-namespace Monitor.Quality; internal static class Placeholder { }
