@@ -64,4 +64,7 @@ public sealed class MonitorOptions
 
     /// <summary>Gets the circuit breaker settings applied to every model version.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Gets the model-quality settings: prediction ids, feedback and drift.</summary>
+    public Monitor.Quality.QualityOptions Quality { get; set; } = new();
 }

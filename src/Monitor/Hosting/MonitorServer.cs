@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Monitor.Http;
 using Monitor.Inference;
+using Monitor.Quality;
 using Monitor.Repository;
 using Monitor.Telemetry;
 using OpenTelemetry.Metrics;
@@ -73,6 +74,10 @@ public static class MonitorServer
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<PredictionPipeline>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PredictionIdService>();
+        services.AddSingleton<QualityMetrics>();
+        services.AddSingleton<FeedbackEndpoints>();
         services.AddSingleton<ServerLifetime>();
         services.AddSingleton<InferenceEndpoints>();
         services.AddSingleton<MetadataEndpoints>();
@@ -125,6 +130,7 @@ public static class MonitorServer
 
         app.Services.GetRequiredService<MetadataEndpoints>().Map(app);
         app.Services.GetRequiredService<InferenceEndpoints>().Map(app);
+        app.Services.GetRequiredService<FeedbackEndpoints>().Map(app);
         app.MapFallback(context => JsonResults.WriteErrorAsync(
             context, StatusCodes.Status404NotFound,
             $"No endpoint at {context.Request.Method} {context.Request.Path}; see GET /v2 and /v2/models/{{model}}."));

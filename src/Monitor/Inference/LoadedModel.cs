@@ -81,6 +81,9 @@ public sealed class LoadedModel : IDisposable
     /// <summary>Gets the state of <see cref="CircuitBreaker"/>.</summary>
     internal CircuitBreakerStateProvider? CircuitStateProvider { get; set; }
 
+    /// <summary>Gets or sets the quality state: class labels, live window and reference profile.</summary>
+    internal Monitor.Quality.ModelQuality? Quality { get; set; }
+
     /// <summary>Gets or sets the scheduler that queues and batches this version's requests.</summary>
     internal InferenceScheduler? Scheduler { get; set; }
 

@@ -62,6 +62,7 @@ public sealed class ModelLoader
                 .Execute(() => this.CreateSession(name, entry));
             model = new LoadedModel(name, entry.Version, session, provider, settings, entry.ModelPath);
             (model.CircuitBreaker, model.CircuitStateProvider) = this.CreateCircuitBreaker(name, entry.Version);
+            model.Quality = Monitor.Quality.ModelQuality.Create(model, this.options.Quality, this.logger);
             Validate(model);
             WarmUp(model);
             model.Scheduler = new InferenceScheduler(model, this.EffectiveBatching(settings), this.metrics, this.logger);

@@ -34,4 +34,13 @@ internal static partial class Log
 
     [LoggerMessage(10, LogLevel.Information, "Monitor serves inference on {HttpUrl} and Prometheus metrics on {MetricsUrl}/metrics.")]
     public static partial void Listening(this ILogger logger, string httpUrl, string metricsUrl);
+
+    [LoggerMessage(11, LogLevel.Warning, "Monitor:Quality:PredictionIdKeyFile is not set, so prediction ids are signed with a key made at start: feedback is scored only by this process and only until it restarts. Mount a shared key file for several replicas.")]
+    public static partial void GeneratedPredictionIdKey(this ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Warning, "Reference profile of model {Model} version {Version} not used: {Reason}")]
+    public static partial void ReferenceProfileRejected(this ILogger logger, string model, long version, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "Model {Model} version {Version} uses the reference profile '{Path}' ({Rows} rows).")]
+    public static partial void ReferenceProfileLoaded(this ILogger logger, string model, long version, string path, int rows);
 }
