@@ -131,7 +131,7 @@ public sealed class InferenceTests
 
         await fresh.PostAsync("/v2/models/missing/infer", good);
 
-        PrometheusScrape scrape = await fresh.ScrapeAsync();
+        PrometheusScrape scrape = await fresh.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_requests_total") >= 9);
         Assert.Equal(5, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "success")));
         Assert.Equal(3, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "bad_request")));
         Assert.Equal(1, scrape.Sum("monitor_inference_requests_total", ("outcome", "not_found")));

@@ -73,7 +73,7 @@ public sealed class ResilienceTests
         Assert.Equal(30, accepted + rejected.Length);
         Assert.InRange(accepted, 1, 8);
         Assert.All(rejected, response => Assert.True(response.Headers.RetryAfter is not null));
-        PrometheusScrape scrape = await daemon.ScrapeAsync();
+        PrometheusScrape scrape = await daemon.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_requests_total") >= 30);
         Assert.Equal(rejected.Length, scrape.Sum("monitor_inference_rejected_requests_total", ("model", "iris"), ("reason", "queue_full")));
         Assert.Equal(rejected.Length, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "rejected")));
     }
@@ -95,7 +95,7 @@ public sealed class ResilienceTests
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, status);
         Assert.Contains("did not answer within 0.2 s", body.GetProperty("error").GetString(), StringComparison.Ordinal);
-        PrometheusScrape scrape = await daemon.ScrapeAsync();
+        PrometheusScrape scrape = await daemon.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_requests_total") >= 1);
         Assert.Equal(0, scrape.Sum("monitor_inference_batch_size_count", ("model", "iris")));
         Assert.Equal(1, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "timeout")));
     }

@@ -113,6 +113,24 @@ public sealed class MonitorDaemon : IAsyncDisposable
         return PrometheusScrape.Parse(text);
     }
 
+    /// <summary>
+    /// Scrapes until <paramref name="condition"/> holds or 5 s pass, and returns the last scrape.
+    /// Request metrics are recorded after the response is written, so a scrape right after a
+    /// response can miss the last requests.
+    /// </summary>
+    public async Task<PrometheusScrape> ScrapeUntilAsync(Func<PrometheusScrape, bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        PrometheusScrape scrape = await this.ScrapeAsync();
+        while (!condition(scrape) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            scrape = await this.ScrapeAsync();
+        }
+
+        return scrape;
+    }
+
     public async ValueTask DisposeAsync()
     {
         this.Client.Dispose();
