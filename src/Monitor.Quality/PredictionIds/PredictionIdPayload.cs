@@ -17,13 +17,17 @@ namespace Monitor.Quality;
 internal static class PredictionIdPayload
 {
     /// <summary>Length of the fields before the model name.</summary>
-    public const int HeaderLength = 22;
+    public const int HeaderLength = 30;
 
     private const byte ClassificationKind = 0;
 
     private const byte RegressionKind = 1;
 
-    private const int NameLengthOffset = 21;
+    // 8 random bytes make every id unique, so that two rows with the same prediction in the
+    // same millisecond still get feedback scored once each
+    private const int NonceOffset = 21;
+
+    private const int NameLengthOffset = 29;
 
     private const int NameOffset = HeaderLength;
 
@@ -63,6 +67,7 @@ internal static class PredictionIdPayload
             BinaryPrimitives.WriteSingleLittleEndian(destination[17..], id.Confidence);
         }
 
+        BinaryPrimitives.WriteInt64LittleEndian(destination[NonceOffset..], Random.Shared.NextInt64());
         destination[NameLengthOffset] = (byte)nameLength;
         return NameOffset + nameLength;
     }

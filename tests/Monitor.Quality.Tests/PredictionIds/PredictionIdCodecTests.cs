@@ -74,13 +74,26 @@ public sealed class PredictionIdCodecTests
     }
 
     [Fact]
+    public void Encode_SamePredictionTwice_GivesDistinctIds()
+    {
+        PredictionIdCodec codec = this.CreateCodec();
+        PredictionId id = PredictionId.ForClass("mnist", 1, 7, 1f, Start);
+
+        string first = codec.Encode(id);
+        string second = codec.Encode(id);
+
+        Assert.NotEqual(first, second);
+        Assert.Equal(id, codec.Decode(second).Id);
+    }
+
+    [Fact]
     public void Encode_ShortModelName_IsCompact()
     {
         PredictionIdCodec codec = this.CreateCodec();
 
         string token = codec.Encode(PredictionId.ForClass("mnist", 1, 7, 0.99f, Start));
 
-        Assert.Equal(62, token.Length);
+        Assert.Equal(73, token.Length);
     }
 
     [Fact]
@@ -214,7 +227,7 @@ public sealed class PredictionIdCodecTests
     {
         PredictionIdCodec codec = this.CreateCodec();
 
-        PredictionIdDecodeResult result = codec.Decode("v1." + new string('A', 32) + "." + new string('A', 22));
+        PredictionIdDecodeResult result = codec.Decode("v1." + new string('A', 48) + "." + new string('A', 22));
 
         Assert.Equal(PredictionIdError.InvalidSignature, result.Error);
     }

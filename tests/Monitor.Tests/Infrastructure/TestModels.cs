@@ -19,4 +19,17 @@ internal static class TestModels
         writer.AddNode("Gather", "gather", ["table", "indices"], "y");
         return writer.ToBytes("fails-on-large-values", "monitor-tests", "1.0");
     }
+
+    /// <summary>A regression model: <c>y = 2x + 1</c> for input <c>x</c> [N,1] and output <c>y</c> [N,1].</summary>
+    public static byte[] Linear()
+    {
+        OnnxGraphWriter writer = new();
+        writer.AddInput("x", "unk__3", 1);
+        writer.AddOutput("y", "unk__4", 1);
+        writer.AddInitializer("w", [1, 1], [2f]);
+        writer.AddInitializer("b", [1], [1f]);
+        writer.AddNode("MatMul", "matmul", ["x", "w"], "xw");
+        writer.AddNode("Add", "add", ["xw", "b"], "y");
+        return writer.ToBytes("linear", "monitor-tests", "1.0");
+    }
 }
