@@ -9,6 +9,8 @@ packages=(
   golang-go
   golang-github-masterminds-sprig-dev
   yamllint
+  golang-github-xeipuuv-gojsonschema-dev
+  golang-k8s-sigs-yaml-dev
 )
 
 missing=()
@@ -18,7 +20,18 @@ for package in "${packages[@]}"; do
   fi
 done
 
+# Node.js may come from another source than Debian (with npm bundled); install Debian's only when absent
+if ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
+install_npm_packages() {
+  # schemas of Kubernetes and Prometheus Operator objects for the chart checks
+  (cd tests/chart-render/validate && npm ci --no-audit --no-fund --loglevel=error)
+}
+
 if [ "${#missing[@]}" -eq 0 ]; then
+  install_npm_packages
   exit 0
 fi
 
@@ -35,3 +48,5 @@ DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recomme
 if pgrep -x prometheus >/dev/null 2>&1; then
   $sudo pkill -x prometheus || true
 fi
+
+install_npm_packages
