@@ -53,7 +53,8 @@ public static class DemoModelBuilder
             """
             {
               "task": "classification",
-              "classNames": ["normal", "worn", "faulty"]
+              "classNames": ["normal", "worn", "faulty"],
+              "evaluation": { "dataset": "sample.csv", "labelColumn": "label", "intervalSeconds": 60 }
             }
 
             """);

@@ -82,6 +82,7 @@ public static class MonitorServer
         services.AddSingleton<InferenceEndpoints>();
         services.AddSingleton<MetadataEndpoints>();
         services.AddHostedService<RepositoryLoaderService>();
+        services.AddHostedService<CanaryEvaluationService>();
         AddResiliencePipelines(services);
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

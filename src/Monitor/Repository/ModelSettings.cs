@@ -35,6 +35,9 @@ public sealed class ModelSettings
     /// <summary>Gets or sets the reference profile file, relative to the model folder. Default: <c>reference.json</c> when it exists.</summary>
     public string? ReferenceProfile { get; set; }
 
+    /// <summary>Gets or sets the labelled dataset that the daemon scores this model on, on a schedule.</summary>
+    public EvaluationSettings? Evaluation { get; set; }
+
     /// <summary>Reads the settings of one model folder, or returns defaults when it has no <c>monitor.json</c>.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON or holds invalid values.</exception>
     public static ModelSettings Load(string modelDirectory)
@@ -77,6 +80,12 @@ public sealed class ModelSettings
             throw new InvalidDataException($"'{path}': input.scale and input.offset must be finite numbers.");
         }
 
+        if (this.Evaluation is { } evaluation &&
+            (string.IsNullOrWhiteSpace(evaluation.Dataset) || Path.IsPathRooted(evaluation.Dataset) || evaluation.Dataset.Contains("..", StringComparison.Ordinal) || evaluation.IntervalSeconds < 1))
+        {
+            throw new InvalidDataException($"'{path}': evaluation.dataset must name a file inside the model folder and evaluation.intervalSeconds must be at least 1.");
+        }
+
         if (this.Batching is { MaxBatchSize: < 1 } or { QueueCapacity: < 1 } or { MaxQueueDelayMilliseconds: < 0 })
         {
             throw new InvalidDataException($"'{path}': batching.maxBatchSize and batching.queueCapacity must be at least 1, batching.maxQueueDelayMilliseconds at least 0.");
@@ -111,4 +120,23 @@ public sealed class ModelBatchingSettings
     public double? MaxQueueDelayMilliseconds { get; set; }
 
     public int? QueueCapacity { get; set; }
+}
+
+/// <summary>A labelled dataset in the model folder (CSV, MNIST IDX or NPY) scored on a schedule.</summary>
+public sealed class EvaluationSettings
+{
+    /// <summary>Gets or sets the dataset file, relative to the model folder.</summary>
+    public string Dataset { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the CSV label column (name or zero-based index). Default: the last column.</summary>
+    public string? LabelColumn { get; set; }
+
+    /// <summary>Gets or sets the labels file for IDX or NPY datasets, relative to the model folder.</summary>
+    public string? Labels { get; set; }
+
+    /// <summary>Gets or sets the most rows scored per run. Default: all.</summary>
+    public int? Limit { get; set; }
+
+    /// <summary>Gets or sets the time between runs, in seconds. Default: 300.</summary>
+    public double IntervalSeconds { get; set; } = 300;
 }

@@ -43,4 +43,10 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Information, "Model {Model} version {Version} uses the reference profile '{Path}' ({Rows} rows).")]
     public static partial void ReferenceProfileLoaded(this ILogger logger, string model, long version, string path, int rows);
+
+    [LoggerMessage(14, LogLevel.Information, "Evaluated model {Model} version {Version} on {Dataset}: {Rows} rows, accuracy {Accuracy:0.####}, loss {Loss:0.####}.")]
+    public static partial void CanaryEvaluated(this ILogger logger, string model, long version, string dataset, int rows, double accuracy, double loss);
+
+    [LoggerMessage(15, LogLevel.Error, "Scheduled evaluation of model {Model} version {Version} on {Dataset} failed: {Reason}")]
+    public static partial void CanaryFailed(this ILogger logger, string model, long version, string dataset, string reason, Exception exception);
 }
