@@ -113,32 +113,4 @@ public sealed class InferenceTests
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(1, body.GetProperty("outputs").GetArrayLength());
     }
-
-    [Fact]
-    public async Task MetricsCountRequestsByOutcome()
-    {
-        await using MonitorDaemon fresh = await MonitorDaemon.StartAsync(repository => repository.AddFixture("iris", Monitor.Testing.Fixtures.IrisMlp));
-        const string good = """{"inputs": [{"name": "keras_tensor", "shape": [2, 4], "datatype": "FP32", "data": [5.1, 3.5, 1.4, 0.2, 6.7, 3.0, 5.2, 2.3]}]}""";
-        for (int i = 0; i < 5; i++)
-        {
-            await fresh.PostAsync("/v2/models/iris/infer", good);
-        }
-
-        for (int i = 0; i < 3; i++)
-        {
-            await fresh.PostAsync("/v2/models/iris/infer", "{}");
-        }
-
-        await fresh.PostAsync("/v2/models/missing/infer", good);
-
-        PrometheusScrape scrape = await fresh.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_requests_total") >= 9);
-        Assert.Equal(5, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "success")));
-        Assert.Equal(3, scrape.Sum("monitor_inference_requests_total", ("model", "iris"), ("outcome", "bad_request")));
-        Assert.Equal(1, scrape.Sum("monitor_inference_requests_total", ("outcome", "not_found")));
-        Assert.Equal(10, scrape.Sum("monitor_inference_rows_total", ("model", "iris"), ("version", "1")));
-        Assert.Equal(8, scrape.Sum("monitor_inference_request_duration_seconds_count", ("model", "iris")));
-        Assert.True(scrape.Sum("monitor_inference_batch_size_count", ("model", "iris")) >= 3);
-        Assert.Equal("counter", scrape.Types["monitor_inference_requests_total"]);
-        Assert.DoesNotContain(scrape.Samples, sample => sample.Labels.TryGetValue("model", out string? model) && model == "missing");
-    }
 }
