@@ -34,6 +34,9 @@ public static class MonitorServer
             builder.Configuration.AddInMemoryCollection(settings);
         }
 
+        // Polly logs every execution and ASP.NET Core every request at Information; keep their warnings
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;
