@@ -55,6 +55,9 @@ public sealed class MonitorOptions
     [Range(0.001, 3600)]
     public double InferenceTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>Gets or sets whether metrics are exported on the metrics port. Default: true; false only for benchmarks.</summary>
+    public bool ExportMetrics { get; set; } = true;
+
     /// <summary>Gets or sets the Prometheus exporter's scrape cache, in milliseconds. Default: 0 (no cache).</summary>
     [Range(0, 60_000)]
     public int ScrapeCacheMilliseconds { get; set; }

@@ -88,6 +88,11 @@ public static class MonitorServer
         services.AddHostedService<CanaryEvaluationService>();
         AddResiliencePipelines(services);
 
+        if (!options.ExportMetrics)
+        {
+            return;
+        }
+
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MonitorMetrics.MeterName)
             .AddMeter("Polly")
@@ -120,8 +125,12 @@ public static class MonitorServer
         int metricsPort = options.MetricsPort;
 
         // the metrics port serves /metrics and nothing else; the API port never serves /metrics
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(
-            context => context.Connection.LocalPort == metricsPort && context.Request.Path == "/metrics");
+        if (options.ExportMetrics)
+        {
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(
+                context => context.Connection.LocalPort == metricsPort && context.Request.Path == "/metrics");
+        }
+
         app.Use((context, next) =>
         {
             if (context.Connection.LocalPort == metricsPort)
