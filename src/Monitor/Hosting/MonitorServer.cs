@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monitor.Gpu;
 using Monitor.Http;
 using Monitor.Inference;
 using Monitor.Quality;
@@ -86,6 +87,8 @@ public static class MonitorServer
         services.AddSingleton<MetadataEndpoints>();
         services.AddHostedService<RepositoryLoaderService>();
         services.AddHostedService<CanaryEvaluationService>();
+        services.AddSingleton<GpuMetrics>();
+        services.AddHostedService(provider => provider.GetRequiredService<GpuMetrics>());
         AddResiliencePipelines(services);
 
         if (!options.ExportMetrics)

@@ -49,4 +49,10 @@ internal static partial class Log
 
     [LoggerMessage(15, LogLevel.Error, "Scheduled evaluation of model {Model} version {Version} on {Dataset} failed: {Reason}")]
     public static partial void CanaryFailed(this ILogger logger, string model, long version, string dataset, string reason, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Information, "GPU metrics off: {Reason}.")]
+    public static partial void GpuMetricsUnavailable(this ILogger logger, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "GPU metrics from NVML for {Count} devices.")]
+    public static partial void GpuMetricsAvailable(this ILogger logger, int count);
 }
