@@ -248,7 +248,7 @@ internal sealed class InferenceScheduler
             }
             else
             {
-                (rented, shapes) = this.Stack(batch, rows);
+                (rented, shapes) = BatchAssembler.Stack(batch.Select(pending => pending.Inputs).ToArray(), this.model.Inputs, rows);
                 buffers = rented;
             }
 
@@ -315,34 +315,6 @@ internal sealed class InferenceScheduler
             $"Model '{this.model.Name}' version {this.model.Version} failed repeatedly and its circuit breaker is open; retry after {retryAfter} s.",
             RejectionReasons.CircuitOpen, exception)
         { RetryAfterSeconds = Math.Max(retryAfter, 1) };
-    }
-
-    /// <summary>Copies the rows of every request, input by input, into one pooled buffer per input.</summary>
-    private (float[][] Buffers, long[][] Shapes) Stack(List<PendingInference> batch, int rows)
-    {
-        int inputCount = this.model.Inputs.Count;
-        float[][] buffers = new float[inputCount][];
-        long[][] shapes = new long[inputCount][];
-        for (int input = 0; input < inputCount; input++)
-        {
-            long[] shape = (long[])batch[0].Inputs.Shapes[input].Clone();
-            shape[0] = rows;
-            shapes[input] = shape;
-
-            int rowSize = checked((int)this.model.Inputs[input].RowSize);
-            float[] buffer = ArrayPool<float>.Shared.Rent(rows * rowSize);
-            int offset = 0;
-            foreach (PendingInference pending in batch)
-            {
-                int length = pending.Inputs.Rows * rowSize;
-                Array.Copy(pending.Inputs.Buffers[input], 0, buffer, offset, length);
-                offset += length;
-            }
-
-            buffers[input] = buffer;
-        }
-
-        return (buffers, shapes);
     }
 
     /// <summary>Copies rows [first, first + count) of every output into arrays the response can keep.</summary>

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Monitor.Benchmarks.HotPathBenchmarks).Assembly).Run(args);
