@@ -109,7 +109,7 @@ static async Task<(double Rate, double P50, double P99)> DaemonAsync(
         ["Monitor:HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
         ["Monitor:MetricsPort"] = metricsPort.ToString(CultureInfo.InvariantCulture),
         ["Monitor:ExecutionProvider"] = provider,
-        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Default"] = "Error",
     };
 
     await using WebApplication app = MonitorServer.Build([], all);

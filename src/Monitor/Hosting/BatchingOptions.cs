@@ -19,6 +19,13 @@ public sealed class BatchingOptions
     [Range(0, 10_000)]
     public double MaxQueueDelayMilliseconds { get; set; } = 2;
 
+    /// <summary>
+    /// Gets or sets how many batches of one model version may run in ONNX Runtime at once. Default: 2,
+    /// so that a new batch forms and starts while the previous one still runs.
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxConcurrentBatches { get; set; } = 2;
+
     /// <summary>Gets or sets the most requests waiting per model version; more are rejected with 429. Default: 1024.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 1024;

@@ -110,13 +110,16 @@ internal sealed class InferenceScheduler
     private async Task RunBatchesAsync()
     {
         ChannelReader<PendingInference> reader = this.queue!.Reader;
-        List<PendingInference> batch = new(this.Batching.MaxBatchSize);
         TimeSpan maxDelay = TimeSpan.FromMilliseconds(this.Batching.MaxQueueDelayMilliseconds);
         using CancellationTokenSource delay = new();
+        using SemaphoreSlim running = new(this.Batching.MaxConcurrentBatches);
+        List<Task> inFlight = [];
 
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            batch.Clear();
+            // a new batch starts forming only when a run slot is free, so queued requests keep batching up
+            await running.WaitAsync().ConfigureAwait(false);
+            List<PendingInference> batch = new(this.Batching.MaxBatchSize);
             int rows = 0;
             long firstArrival = 0;
 
@@ -158,11 +161,28 @@ internal sealed class InferenceScheduler
                 }
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
             {
-                this.RunBatch(batch, rows);
+                running.Release();
+                continue;
             }
+
+            int batchRows = rows;
+            inFlight.RemoveAll(task => task.IsCompleted);
+            inFlight.Add(Task.Run(() =>
+            {
+                try
+                {
+                    this.RunBatch(batch, batchRows);
+                }
+                finally
+                {
+                    running.Release();
+                }
+            }));
         }
+
+        await Task.WhenAll(inFlight).ConfigureAwait(false);
     }
 
     /// <summary>Waits for another queued request; false when the delay ran out or the queue completed.</summary>

@@ -114,6 +114,7 @@ public sealed class ModelLoader
             MaxBatchSize = overrides?.MaxBatchSize ?? defaults.MaxBatchSize,
             MaxQueueDelayMilliseconds = overrides?.MaxQueueDelayMilliseconds ?? defaults.MaxQueueDelayMilliseconds,
             QueueCapacity = overrides?.QueueCapacity ?? defaults.QueueCapacity,
+            MaxConcurrentBatches = overrides?.MaxConcurrentBatches ?? defaults.MaxConcurrentBatches,
         };
     }
 

@@ -120,6 +120,8 @@ public sealed class ModelBatchingSettings
     public double? MaxQueueDelayMilliseconds { get; set; }
 
     public int? QueueCapacity { get; set; }
+
+    public int? MaxConcurrentBatches { get; set; }
 }
 
 /// <summary>A labelled dataset in the model folder (CSV, MNIST IDX or NPY) scored on a schedule.</summary>
