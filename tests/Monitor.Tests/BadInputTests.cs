@@ -49,7 +49,13 @@ public sealed class BadInputTests
         { "/v2/models/.hidden/infer", Iris(1, "[1,2,3,4]"), HttpStatusCode.BadRequest, "is invalid" },
         { "/v2/models/broken/infer", Iris(1, "[1,2,3,4]"), HttpStatusCode.ServiceUnavailable, "failed to load" },
         { "/v1/models/iris:predict", """{"rows":[]}""", HttpStatusCode.BadRequest, "no 'instances' array" },
-        { "/v1/models/iris:predict", """{"instances":[[1,2,3]]}""", HttpStatusCode.BadRequest, "needs 4 values" },
+        { "/v1/models/iris:predict", """{"instances":[[1,2,3],[4,5,6,7,8]]}""", HttpStatusCode.BadRequest, "instance 0 has 3 values but each row needs 4" },
+        { IrisInfer, Iris(2, "[[1,2,3],[4,5,6,7,8]]"), HttpStatusCode.BadRequest, "does not follow shape [2,4]" },
+        { IrisInfer, Iris(2, "[[1,2,3,4],5,6,7,8]"), HttpStatusCode.BadRequest, "does not follow shape [2,4]" },
+        { IrisInfer, """{"inputs":[{"name":"keras_tensor","shape":[1,0],"datatype":"FP32","data":[]}]}""", HttpStatusCode.BadRequest, "shape[1] is 0" },
+        { IrisInfer, """{"inputs":[{"name":"keras_tensor","shape":[2147483647,4],"datatype":"FP32","data":[]}]}""", HttpStatusCode.BadRequest, "over the limit of 4096 per request" },
+        { IrisInfer, Iris(1, "[3e38,3e38,3e38,3e38]"), HttpStatusCode.UnprocessableEntity, "produced NaN in output 'output_0' for row 0" },
+        { "/v1/models/iris:predict", """{"instances":[[1,2,3]]}""", HttpStatusCode.BadRequest, "each row needs 4" },
     };
 
     [Theory]
@@ -82,6 +88,29 @@ public sealed class BadInputTests
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("over the limit of 4096 per request", response.GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvalidUtf8IdIsRejected()
+    {
+        byte[] body = [.. "{\"id\":\""u8, 0xC3, 0x28, .. "\",\"inputs\":[]}"u8];
+        using ByteArrayContent content = new(body);
+        content.Headers.ContentType = new("application/json");
+
+        using HttpResponseMessage response = await this.daemon.Client.PostAsync(IrisInfer, content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonFiniteOutputLeavesMetricsFinite()
+    {
+        await this.daemon.PostAsync(IrisInfer, Iris(1, "[3e38,3e38,3e38,3e38]"));
+
+        PrometheusScrape scrape = await this.daemon.ScrapeAsync();
+
+        Assert.All(scrape.Samples.Where(sample => sample.Name.StartsWith("monitor_prediction", StringComparison.Ordinal)), sample => Assert.True(double.IsFinite(sample.Value), sample.Name));
     }
 
     private static string Iris(int rows, string data) =>

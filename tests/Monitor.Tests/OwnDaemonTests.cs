@@ -48,4 +48,68 @@ public sealed class OwnDaemonTests
         Assert.Equal("counter", scrape.Types["monitor_inference_requests_total"]);
         Assert.DoesNotContain(scrape.Samples, sample => sample.Labels.TryGetValue("model", out string? model) && model == "missing");
     }
+
+    [Fact]
+    public async Task BrokenEvaluationDatasetKeepsDaemonServing()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository =>
+        {
+            repository.AddFixture("iris", Monitor.Testing.Fixtures.IrisMlp, settingsJson: """{ "evaluation": { "dataset": "labels.csv", "intervalSeconds": 1 } }""");
+            File.WriteAllText(Path.Combine(repository.Root, "iris", "labels.csv"), "a,b,label\n1,2,0\n5,6,1\n");
+        });
+
+        PrometheusScrape scrape = await daemon.ScrapeUntilAsync(scrape => scrape.Has("monitor_canary_runs_total"));
+        (HttpStatusCode status, _) = await daemon.PostAsync("/v2/models/iris/infer", """{"inputs":[{"name":"keras_tensor","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}""");
+
+        Assert.True(scrape.Sum("monitor_canary_runs_total", ("model", "iris"), ("outcome", "failure")) >= 1, scrape.Text);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task HugeRegressionLabelIsRejected()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFile("linear", TestModels.Linear()));
+        (_, JsonElement body) = await daemon.PostAsync("/v2/models/linear/infer", """{"inputs":[{"name":"x","shape":[1,1],"datatype":"FP32","data":[1]}]}""");
+        string id = body.GetProperty("parameters").GetProperty("prediction_ids")[0].GetString()!;
+
+        (HttpStatusCode status, JsonElement error) = await daemon.PostAsync("/v2/models/linear/feedback", $$"""{"id":"{{id}}","label":1e308}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("float32 range", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, (await daemon.ScrapeAsync()).Sum("monitor_feedback_squared_error_total"));
+    }
+
+    [Fact]
+    public async Task SigmoidOutputIsBinaryClassification()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository =>
+        {
+            repository.AddFile("binary", TestModels.Sigmoid());
+            File.WriteAllText(Path.Combine(repository.Root, "binary", "monitor.json"), """{ "task": "classification", "classNames": ["negative", "positive"] }""");
+        });
+
+        (HttpStatusCode status, JsonElement body) = await daemon.PostAsync("/v2/models/binary/infer",
+            """{"parameters":{"classification":true},"inputs":[{"name":"x","shape":[2,1],"datatype":"FP32","data":[1,-2]}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        JsonElement parameters = body.GetProperty("parameters");
+        Assert.Equal(["positive", "negative"], parameters.GetProperty("predicted_label").EnumerateArray().Select(label => label.GetString()));
+        Assert.Equal(0.9526, parameters.GetProperty("confidence")[0].GetDouble(), 3);
+        Assert.Equal(0.9526, parameters.GetProperty("confidence")[1].GetDouble(), 3);
+    }
+
+    [Theory]
+    [InlineData("localhost", "127.0.0.1")]
+    [InlineData("0.0.0.0", "0.0.0.0")]
+    [InlineData("::1", "::1")]
+    public void ListenAddressParses(string value, string expected)
+    {
+        Assert.Equal(expected, Monitor.Hosting.MonitorServer.ParseListenAddress(value)?.ToString());
+    }
+
+    [Fact]
+    public void ListenHostNameIsRejected()
+    {
+        Assert.Null(Monitor.Hosting.MonitorServer.ParseListenAddress("example.internal"));
+    }
 }

@@ -31,12 +31,24 @@ public static class MonitorCommandLine
         serve.SetAction(async (result, cancellationToken) =>
         {
             Dictionary<string, string?> settings = [];
-            string? repositoryPath = result.GetValue(repository);
+            string? repositoryPath = result.GetValue(repository) is { } given ? Path.GetFullPath(given) : null;
             if (result.GetValue(demo))
             {
-                repositoryPath ??= Path.GetFullPath("demo-repository");
+                if (repositoryPath is not null)
+                {
+                    await Console.Error.WriteLineAsync("monitor: --demo builds its own repository in ./demo-repository; leave out --repository.");
+                    return 2;
+                }
+
+                repositoryPath = Path.GetFullPath("demo-repository");
                 string modelDirectory = DemoModelBuilder.Build(repositoryPath);
                 Console.WriteLine($"Demo model written to {modelDirectory}; labelled sample: {Path.Combine(modelDirectory, DemoModelBuilder.SampleFileName)}");
+            }
+
+            else if (repositoryPath is not null && !Directory.Exists(repositoryPath))
+            {
+                await Console.Error.WriteLineAsync($"monitor: model repository '{repositoryPath}' does not exist; give the folder that holds <model>/<version>/model.onnx.");
+                return 2;
             }
 
             Set(settings, "ModelRepository", repositoryPath);

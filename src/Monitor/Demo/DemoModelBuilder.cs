@@ -59,7 +59,25 @@ public static class DemoModelBuilder
 
             """);
         WriteSample(Path.Combine(modelDirectory, SampleFileName), features, labels, TrainRows);
+        WriteReference(Path.Combine(modelDirectory, Monitor.Quality.ModelQuality.ReferenceFileName), network, features, labels, TrainRows);
         return modelDirectory;
+    }
+
+    /// <summary>Writes the reference profile for drift: the model's predictions on the labelled sample.</summary>
+    private static void WriteReference(string path, Network network, float[] features, int[] labels, int firstRow)
+    {
+        Monitor.Quality.ReferenceProfileBuilder reference = new(ClassNames);
+        double[] x = new double[Features];
+        double[] hidden = new double[Hidden];
+        double[] probabilities = new double[Classes];
+        for (int row = firstRow; row < labels.Length; row++)
+        {
+            network.Forward(features.AsSpan(row * Features, Features), x, hidden, probabilities);
+            int predicted = Array.IndexOf(probabilities, probabilities.Max());
+            reference.Add(predicted, (float)probabilities[predicted], labels[row]);
+        }
+
+        reference.Build().Save(path);
     }
 
     private static (float[] Features, int[] Labels) Generate(Random random, int rows)
@@ -198,6 +216,51 @@ public static class DemoModelBuilder
             }
         }
 
+        /// <summary>Writes the softmax probabilities of one row of raw features; <paramref name="x"/> receives the standardised features and <paramref name="hidden"/> the ReLU layer.</summary>
+        public void Forward(ReadOnlySpan<float> features, double[] x, double[] hidden, double[] probabilities)
+        {
+            for (int feature = 0; feature < Features; feature++)
+            {
+                x[feature] = (features[feature] - this.mean[feature]) / this.scale[feature];
+            }
+
+            for (int unit = 0; unit < Hidden; unit++)
+            {
+                double sum = this.b1[unit];
+                for (int feature = 0; feature < Features; feature++)
+                {
+                    sum += x[feature] * this.w1[(feature * Hidden) + unit];
+                }
+
+                hidden[unit] = Math.Max(sum, 0);
+            }
+
+            double max = double.NegativeInfinity;
+            for (int output = 0; output < Classes; output++)
+            {
+                double sum = this.b2[output];
+                for (int unit = 0; unit < Hidden; unit++)
+                {
+                    sum += hidden[unit] * this.w2[(unit * Classes) + output];
+                }
+
+                probabilities[output] = sum;
+                max = Math.Max(max, sum);
+            }
+
+            double total = 0;
+            for (int output = 0; output < Classes; output++)
+            {
+                probabilities[output] = Math.Exp(probabilities[output] - max);
+                total += probabilities[output];
+            }
+
+            for (int output = 0; output < Classes; output++)
+            {
+                probabilities[output] /= total;
+            }
+        }
+
         /// <summary>Returns the mean cross-entropy gradient over the training rows, parameters in w1, b1, w2, b2 order.</summary>
         private double[] Gradient(float[] features, int[] labels, int rows)
         {
@@ -212,46 +275,11 @@ public static class DemoModelBuilder
 
             for (int row = 0; row < rows; row++)
             {
-                for (int feature = 0; feature < Features; feature++)
-                {
-                    x[feature] = (features[(row * Features) + feature] - this.mean[feature]) / this.scale[feature];
-                }
-
-                for (int unit = 0; unit < Hidden; unit++)
-                {
-                    double sum = this.b1[unit];
-                    for (int feature = 0; feature < Features; feature++)
-                    {
-                        sum += x[feature] * this.w1[(feature * Hidden) + unit];
-                    }
-
-                    hidden[unit] = Math.Max(sum, 0);
-                }
-
-                double max = double.NegativeInfinity;
-                for (int output = 0; output < Classes; output++)
-                {
-                    double sum = this.b2[output];
-                    for (int unit = 0; unit < Hidden; unit++)
-                    {
-                        sum += hidden[unit] * this.w2[(unit * Classes) + output];
-                    }
-
-                    probabilities[output] = sum;
-                    max = Math.Max(max, sum);
-                }
-
-                double total = 0;
-                for (int output = 0; output < Classes; output++)
-                {
-                    probabilities[output] = Math.Exp(probabilities[output] - max);
-                    total += probabilities[output];
-                }
-
+                this.Forward(features.AsSpan(row * Features, Features), x, hidden, probabilities);
                 Array.Clear(hiddenGradient);
                 for (int output = 0; output < Classes; output++)
                 {
-                    double delta = ((probabilities[output] / total) - (labels[row] == output ? 1 : 0)) / rows;
+                    double delta = (probabilities[output] - (labels[row] == output ? 1 : 0)) / rows;
                     gb2[output] += delta;
                     for (int unit = 0; unit < Hidden; unit++)
                     {

@@ -17,7 +17,11 @@ public sealed class MonitorOptions
     [Required(ErrorMessage = "Monitor:ModelRepository is required: set it to the folder that holds <model>/<version>/model.onnx.")]
     public string ModelRepository { get; set; } = string.Empty;
 
-    /// <summary>Gets or sets the address both ports bind to. Default: all addresses.</summary>
+    /// <summary>
+    /// Gets or sets the IP address both ports bind to: an IPv4 or IPv6 address, or <c>localhost</c> for
+    /// the loopback address. Default: <c>0.0.0.0</c>, every IPv4 interface, as a container needs.
+    /// </summary>
+    [RegularExpression(@"^(localhost|[0-9.]+|[0-9a-fA-F:]+)$", ErrorMessage = "Monitor:ListenAddress must be an IP address or localhost.")]
     public string ListenAddress { get; set; } = "0.0.0.0";
 
     /// <summary>Gets or sets the inference API port. Default: 8000.</summary>
@@ -32,6 +36,14 @@ public sealed class MonitorOptions
     [RegularExpression("^(?i)(auto|cpu|cuda)$", ErrorMessage = "Monitor:ExecutionProvider must be auto, cpu or cuda.")]
     public string ExecutionProvider { get; set; } = "auto";
 
+    /// <summary>
+    /// Gets or sets the threads ONNX Runtime uses inside one run on CPU. Default: 0, ONNX Runtime's
+    /// choice (one per physical core). With several batches or requests running at once, fewer
+    /// threads per run can avoid oversubscribing the cores.
+    /// </summary>
+    [Range(0, 256)]
+    public int IntraOpThreads { get; set; }
+
     /// <summary>Gets or sets the CUDA device id used when the CUDA provider is chosen. Default: 0.</summary>
     [Range(0, 64)]
     public int CudaDeviceId { get; set; }
@@ -44,6 +56,10 @@ public sealed class MonitorOptions
     [Range(1, 1 << 20)]
     public int MaxRowsPerRequest { get; set; } = 4096;
 
+    /// <summary>Gets or sets the most values in one request tensor. Default: 8,388,608 (32 MiB of float32).</summary>
+    [Range(1, 1L << 30)]
+    public long MaxTensorElements { get; set; } = Monitor.Protocol.InferenceRequestDecoder.DefaultMaxElements;
+
     /// <summary>
     /// Gets or sets whether readiness requires every model in the repository to have a ready
     /// version. When false, the server is ready once the first load pass is over and at least
@@ -52,7 +68,7 @@ public sealed class MonitorOptions
     public bool StrictReadiness { get; set; }
 
     /// <summary>Gets or sets the limit on one inference, from arrival to response, in seconds. Default: 30.</summary>
-    [Range(0.001, 3600)]
+    [Range(0.01, 3600)]
     public double InferenceTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Gets or sets whether metrics are exported on the metrics port. Default: true; false only for benchmarks.</summary>

@@ -49,6 +49,10 @@ public static class MonitorServer
             .Bind(builder.Configuration.GetSection(MonitorOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(options => options.HttpPort != options.MetricsPort, "Monitor:HttpPort and Monitor:MetricsPort must differ.")
+            .Validate(options => ParseListenAddress(options.ListenAddress) is not null, "Monitor:ListenAddress must be an IP address (such as 127.0.0.1 or 0.0.0.0) or localhost.")
+            .Validate(
+                options => string.IsNullOrEmpty(options.ModelRepository) || Directory.Exists(options.ModelRepository),
+                "Monitor:ModelRepository names a folder that does not exist; give the absolute path of the folder that holds <model>/<version>/model.onnx.")
             .ValidateOnStart();
 
         MonitorOptions options = builder.Configuration.GetSection(MonitorOptions.SectionName).Get<MonitorOptions>() ?? new MonitorOptions();
@@ -62,7 +66,13 @@ public static class MonitorServer
 
     private static void ConfigureKestrel(WebApplicationBuilder builder, MonitorOptions options)
     {
-        IPAddress address = IPAddress.TryParse(options.ListenAddress, out IPAddress? parsed) ? parsed : IPAddress.Any;
+        IPAddress? address = ParseListenAddress(options.ListenAddress);
+        if (address is null || options.HttpPort is < 1 or > 65535 || options.MetricsPort is < 1 or > 65535)
+        {
+            // options validation at start names the bad value
+            return;
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -71,6 +81,12 @@ public static class MonitorServer
             kestrel.Listen(address, options.MetricsPort);
         });
     }
+
+    /// <summary>Parses the listen address; null when it is neither an IP address nor localhost.</summary>
+    internal static IPAddress? ParseListenAddress(string value) =>
+        string.Equals(value, "localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+        : IPAddress.TryParse(value, out IPAddress? parsed) ? parsed
+        : null;
 
     private static void AddServices(IServiceCollection services, MonitorOptions options)
     {
@@ -154,7 +170,9 @@ public static class MonitorServer
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Monitor");
-            logger.Listening($"http://{options.ListenAddress}:{options.HttpPort}", $"http://{options.ListenAddress}:{metricsPort}");
+            IPAddress address = ParseListenAddress(options.ListenAddress)!;
+            string host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+            logger.Listening($"http://{host}:{options.HttpPort}", $"http://{host}:{metricsPort}");
         });
     }
 }

@@ -3,7 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Monitor.Telemetry;
 using Monitor.Hosting;
 using Monitor.Inference;
 using Monitor.Quality;
@@ -24,14 +26,17 @@ internal sealed class FeedbackEndpoints
     private readonly FeedbackDeduplicator deduplicator;
     private readonly QualityOptions options;
     private readonly TimeProvider timeProvider;
+    private readonly ILogger<FeedbackEndpoints> logger;
 
     public FeedbackEndpoints(
         ModelRegistry registry,
         PredictionIdService ids,
         QualityMetrics metrics,
         IOptions<MonitorOptions> options,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ILogger<FeedbackEndpoints> logger)
     {
+        this.logger = logger;
         this.registry = registry;
         this.ids = ids;
         this.metrics = metrics;
@@ -52,7 +57,7 @@ internal sealed class FeedbackEndpoints
             if (!this.ids.Enabled)
             {
                 throw new InferenceRequestException(
-                    StatusCodes.Status404NotFound, Telemetry.Outcomes.NotFound,
+                    StatusCodes.Status404NotFound, Outcomes.NotFound,
                     "Feedback is off because prediction ids are off; set Monitor:Quality:PredictionIds to true.");
             }
 
@@ -102,6 +107,16 @@ internal sealed class FeedbackEndpoints
         {
             await JsonResults.WriteErrorAsync(context, exception.StatusCode, exception.Message);
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException && !context.RequestAborted.IsCancellationRequested)
+        {
+            this.logger.UnexpectedRequestError(context.Request.Path, exception);
+            if (!context.Response.HasStarted)
+            {
+                await JsonResults.WriteErrorAsync(
+                    context, StatusCodes.Status500InternalServerError,
+                    $"Feedback failed with an unexpected {exception.GetType().Name}; the server log has the details.");
+            }
+        }
     }
 
     private FeedbackResult Score(ServedModel served, JsonElement item)
@@ -111,7 +126,7 @@ internal sealed class FeedbackEndpoints
             return this.Reject(served.Name, null, FeedbackRejection.Malformed, StatusCodes.Status400BadRequest, "A feedback item is not an object; send {\"id\": ..., \"label\": ...}.");
         }
 
-        string? token = item.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.String ? idElement.GetString() : null;
+        string? token = item.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.String ? TryReadString(idElement) : null;
         if (token is null)
         {
             return this.Reject(served.Name, null, FeedbackRejection.Malformed, StatusCodes.Status400BadRequest, "'id' is missing or not a string; send the prediction id from the inference response.");
@@ -145,10 +160,10 @@ internal sealed class FeedbackEndpoints
         TimeSpan delay = this.timeProvider.GetUtcNow() - id.Timestamp;
         if (id.IsRegression)
         {
-            if (label.ValueKind != JsonValueKind.Number || !label.TryGetDouble(out double actualValue) || !double.IsFinite(actualValue))
+            if (label.ValueKind != JsonValueKind.Number || !label.TryGetDouble(out double actualValue) || !double.IsFinite(actualValue) || Math.Abs(actualValue) > float.MaxValue)
             {
                 return this.Reject(served.Name, token, FeedbackRejection.InvalidLabel, StatusCodes.Status400BadRequest,
-                    $"'label' is {label.GetRawText()}; a regression prediction takes a finite number.");
+                    $"'label' is {Truncate(label.GetRawText())}; a regression prediction takes a finite number within the float32 range (±3.4e38).");
             }
 
             if (!this.deduplicator.TryRegister(token))
@@ -167,7 +182,7 @@ internal sealed class FeedbackEndpoints
         if (actual < 0)
         {
             return this.Reject(served.Name, token, FeedbackRejection.InvalidLabel, StatusCodes.Status400BadRequest,
-                $"'label' is {label.GetRawText()}; send a class index from 0 to {classNames.Count - 1} or one of: {string.Join(", ", classNames)}.");
+                $"'label' is {Truncate(label.GetRawText())}; send a class index from 0 to {classNames.Count - 1} or one of: {string.Join(", ", classNames)}.");
         }
 
         if (!this.deduplicator.TryRegister(token))
@@ -194,9 +209,8 @@ internal sealed class FeedbackEndpoints
             return index >= 0 && index < classNames.Count ? index : -1;
         }
 
-        if (label.ValueKind == JsonValueKind.String)
+        if (label.ValueKind == JsonValueKind.String && TryReadString(label) is { } name)
         {
-            string name = label.GetString()!;
             for (int i = 0; i < classNames.Count; i++)
             {
                 if (string.Equals(classNames[i], name, StringComparison.Ordinal))
@@ -208,6 +222,21 @@ internal sealed class FeedbackEndpoints
 
         return -1;
     }
+
+    /// <summary>Reads a JSON string, or returns null when it is not valid UTF-8.</summary>
+    private static string? TryReadString(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "...");
 
     private FeedbackResult Duplicate(string model, string token) =>
         this.Reject(model, token, FeedbackRejection.Duplicate, StatusCodes.Status409Conflict, "Feedback for this prediction id was already scored; it is counted once.");

@@ -73,14 +73,15 @@ internal sealed class InferenceEndpoints
 
             using JsonDocument body = await RequestBodyReader.ParseAsync(context.Request, this.options.MaxRequestBodyBytes);
             DecodedRequest request = protocol == Protocol.V2
-                ? InferenceRequestDecoder.DecodeV2(body.RootElement, model, this.options.MaxRowsPerRequest)
-                : InferenceRequestDecoder.DecodeInstances(body.RootElement, model, this.options.MaxRowsPerRequest);
+                ? InferenceRequestDecoder.DecodeV2(body.RootElement, model, this.options.MaxRowsPerRequest, this.options.MaxTensorElements)
+                : InferenceRequestDecoder.DecodeInstances(body.RootElement, model, this.options.MaxRowsPerRequest, this.options.MaxTensorElements);
 
             TimeSpan timeout = TimeSpan.FromSeconds(this.options.InferenceTimeoutSeconds);
             InferenceScheduler scheduler = model.Scheduler!;
             OutputTensor[] outputs = await this.timeout.ExecuteAsync(
                 async cancellationToken => await scheduler.InferAsync(request.Inputs, timeout, cancellationToken),
                 context.RequestAborted);
+            CheckFinite(model, outputs);
             PredictionSummary summary = this.predictions.Record(model, outputs, request.Inputs.Rows);
 
             this.metrics.RecordRows(modelLabel, versionLabel, request.Inputs.Rows);
@@ -125,6 +126,22 @@ internal sealed class InferenceEndpoints
                 context, StatusCodes.Status500InternalServerError,
                 $"ONNX Runtime failed to run model '{modelLabel}' version {versionLabel}: {exception.Message.Trim()}");
         }
+        catch (Exception exception) when (exception is not OutOfMemoryException && context.RequestAborted.IsCancellationRequested)
+        {
+            // the client went away, for example in the middle of sending the body
+            outcome = Outcomes.Cancelled;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            outcome = Outcomes.Error;
+            this.logger.UnexpectedRequestError(context.Request.Path, exception);
+            if (!context.Response.HasStarted)
+            {
+                await JsonResults.WriteErrorAsync(
+                    context, StatusCodes.Status500InternalServerError,
+                    $"Inference on model '{modelLabel}' failed with an unexpected {exception.GetType().Name}; the server log has the details.");
+            }
+        }
         finally
         {
             if (model is not null)
@@ -134,6 +151,23 @@ internal sealed class InferenceEndpoints
             }
 
             this.metrics.RecordRequest(modelLabel, versionLabel, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
+    /// <summary>Refuses outputs with NaN or infinity, which JSON cannot carry and which would poison the quality metrics.</summary>
+    /// <exception cref="InferenceRequestException">An output value is not finite.</exception>
+    private static void CheckFinite(LoadedModel model, OutputTensor[] outputs)
+    {
+        foreach (OutputTensor output in outputs)
+        {
+            int index = output.Data.AsSpan().IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
+            if (index >= 0)
+            {
+                long rowSize = Math.Max(output.Data.Length / Math.Max(output.Shape[0], 1), 1);
+                throw new InferenceRequestException(
+                    StatusCodes.Status422UnprocessableEntity, Outcomes.BadRequest,
+                    $"Model '{model.Name}' version {model.Version} produced {output.Data[index]} in output '{output.Spec.ShortName}' for row {index / rowSize}; the input values are likely far outside the range the model was trained on.");
+            }
         }
     }
 

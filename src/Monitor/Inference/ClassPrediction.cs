@@ -4,7 +4,8 @@ namespace Monitor.Inference;
 public readonly record struct ClassPrediction(int ClassIndex, float Confidence)
 {
     /// <summary>
-    /// Finds the top class of each row of a [rows, classes] output. The confidence is the row's
+    /// Finds the top class of each row of a [rows, classes] output; a [rows, 1] output is one
+    /// sigmoid unit, class 1 when it is at least 0.5. The confidence is the row's
     /// maximum when the row is a probability distribution (values in [0, 1] summing to 1 within
     /// 1e-3, as Keras softmax outputs are); otherwise the row holds logits and the confidence is
     /// the softmax probability of the maximum.
@@ -18,6 +19,18 @@ public readonly record struct ClassPrediction(int ClassIndex, float Confidence)
         }
 
         int classes = data.Length / rows;
+        if (classes == 1)
+        {
+            // one sigmoid unit: p is the probability of class 1
+            for (int row = 0; row < rows; row++)
+            {
+                float p = data[row];
+                predictions[row] = p >= 0.5f ? new ClassPrediction(1, p) : new ClassPrediction(0, 1 - p);
+            }
+
+            return predictions;
+        }
+
         for (int row = 0; row < rows; row++)
         {
             predictions[row] = FromRow(data.Slice(row * classes, classes));

@@ -38,7 +38,8 @@ public sealed class LoadedModel : IDisposable
         this.outputNames = this.Outputs.Select(output => output.Name).ToArray();
         this.Producer = session.ModelMetadata.ProducerName;
         this.Task = settings.Task ?? InferTask(this.Outputs[0]);
-        this.ClassCount = this.Task == ModelTask.Classification ? (int)Math.Max(this.Outputs[0].Dimensions[^1], 1) : 0;
+        // a single sigmoid unit, as a Keras binary classifier exports, is two classes
+        this.ClassCount = this.Task == ModelTask.Classification ? (int)Math.Max(this.Outputs[0].Dimensions[^1], 2) : 0;
         this.ClassNames = settings.ClassNames?.ToArray()
             ?? Enumerable.Range(0, this.ClassCount).Select(index => index.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         this.CanBatch = this.Inputs.All(input => input.HasDynamicBatch && !input.HasSymbolicInnerDimension);
@@ -66,7 +67,7 @@ public sealed class LoadedModel : IDisposable
 
     public ModelTask Task { get; }
 
-    /// <summary>Gets the number of classes: the last dimension of the first output; 0 for regression.</summary>
+    /// <summary>Gets the number of classes: the last dimension of the first output (2 for a single sigmoid unit); 0 for regression.</summary>
     public int ClassCount { get; }
 
     /// <summary>Gets one name per class: from <c>monitor.json</c>, else the class index.</summary>

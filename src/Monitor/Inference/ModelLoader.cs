@@ -79,7 +79,9 @@ public sealed class ModelLoader
         {
             model?.Dispose();
             this.metrics.RecordLoadFailure(name, versionLabel);
-            string reason = exception is OnnxRuntimeException ? $"ONNX Runtime could not load the file ({exception.Message.Trim()})" : exception.Message;
+            // the reason reaches clients through metadata and errors, so it names the file, not its path
+            string reason = (exception is OnnxRuntimeException ? $"ONNX Runtime could not load the file ({exception.Message.Trim()})" : exception.Message)
+                .Replace(entry.ModelPath, ModelRepositoryScanner.ModelFileName, StringComparison.Ordinal);
             this.logger.ModelLoadFailed(name, entry.Version, entry.ModelPath, reason, exception);
             throw exception as ModelLoadException ?? new ModelLoadException($"Model '{name}' version {entry.Version}: {reason}", exception);
         }
@@ -153,10 +155,11 @@ public sealed class ModelLoader
         exception.Message.Contains("NO_SUCHFILE", StringComparison.Ordinal) ||
         exception.Message.Contains("INVALID_GRAPH", StringComparison.Ordinal);
 
-    private static SessionOptions NewSessionOptions() => new()
+    private SessionOptions NewSessionOptions() => new()
     {
         GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        IntraOpNumThreads = this.options.IntraOpThreads,
     };
 
     private static void Validate(LoadedModel model)

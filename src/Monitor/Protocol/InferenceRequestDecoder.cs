@@ -11,9 +11,12 @@ namespace Monitor.Protocol;
 /// </summary>
 public static class InferenceRequestDecoder
 {
+    /// <summary>The default limit on values in one tensor: 8,388,608, that is 32 MiB of float32.</summary>
+    public const long DefaultMaxElements = 8L << 20;
+
     /// <summary>Decodes a <c>POST /v2/models/{m}/infer</c> body.</summary>
     /// <exception cref="InferenceRequestException">The request does not fit the protocol or the model.</exception>
-    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows)
+    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows, long maxElements = DefaultMaxElements)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -26,7 +29,7 @@ public static class InferenceRequestDecoder
         if (root.TryGetProperty("id", out JsonElement idElement))
         {
             id = idElement.ValueKind == JsonValueKind.String
-                ? idElement.GetString()
+                ? ReadString(idElement, "id")
                 : throw new InferenceRequestException($"'id' is {TensorDataDecoder.Describe(idElement.ValueKind)}; send a string or leave it out.");
         }
 
@@ -43,7 +46,7 @@ public static class InferenceRequestDecoder
         {
             foreach (JsonElement input in inputs.EnumerateArray())
             {
-                int index = DecodeInput(input, model, buffers, shapes, maxRows);
+                int index = DecodeInput(input, model, buffers, shapes, maxRows, maxElements);
                 rows = CheckRows(rows, (int)shapes[index][0], model.Inputs[index].Name);
             }
 
@@ -67,7 +70,7 @@ public static class InferenceRequestDecoder
 
     /// <summary>Decodes a TF Serving <c>POST /v1/models/{m}:predict</c> body with row-wise <c>instances</c>.</summary>
     /// <exception cref="InferenceRequestException">The request does not fit the model.</exception>
-    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows)
+    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows, long maxElements = DefaultMaxElements)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -92,14 +95,12 @@ public static class InferenceRequestDecoder
         shape[0] = rows;
         CheckFixedBatch(spec, rows);
 
-        int length = checked((int)(rows * spec.RowSize));
+        int length = CheckElementCount(shape, spec.ShortName, maxElements);
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            // each instance is one row, nested in any layout whose element count is the row size,
-            // so that [784] and [28,28,1] both fit an NHWC input of [-1,28,28,1]
             TensorDataDecoder decoder = new(spec.ShortName, DatatypeNames.Fp32, buffer.AsSpan(0, length), model.Settings.Input);
-            decoder.Decode(instances, $"[{rows}, {spec.RowSize} values each]");
+            decoder.DecodeRows(instances, spec.RowSize);
             return new DecodedRequest(null, new InferenceInputs([buffer], [shape], rows), Enumerable.Range(0, model.Outputs.Count).ToArray(), false);
         }
         catch
@@ -109,7 +110,7 @@ public static class InferenceRequestDecoder
         }
     }
 
-    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows)
+    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows, long maxElements)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -155,14 +156,31 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException($"Input '{name}' has no 'data'; send its values as an array.");
         }
 
-        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
+        int length = CheckElementCount(shape, name, maxElements);
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         buffers[index] = buffer;
         shapes[index] = shape;
 
         TensorDataDecoder decoder = new(name, datatype, buffer.AsSpan(0, length), model.Settings.Input);
-        decoder.Decode(data, FormatShape(shape));
+        decoder.DecodeTensor(data, shape);
         return index;
+    }
+
+    /// <summary>Checks the values a shape needs against the per-request limit before any buffer is rented.</summary>
+    private static int CheckElementCount(long[] shape, string name, long maxElements)
+    {
+        long count = 1;
+        foreach (long dimension in shape)
+        {
+            count *= dimension;
+            if (count > maxElements)
+            {
+                throw new InferenceRequestException(
+                    $"Input '{name}': shape {FormatShape(shape)} needs more than {maxElements} values, the limit per tensor (Monitor:MaxTensorElements); send fewer rows per request.");
+            }
+        }
+
+        return (int)count;
     }
 
     private static long[] DecodeShape(JsonElement input, string name)
@@ -180,6 +198,11 @@ public static class InferenceRequestDecoder
             {
                 throw new InferenceRequestException(
                     $"Input '{name}': shape[{i}] is {dimension.GetRawText()}; dimensions are non-negative integers.");
+            }
+
+            if (value == 0 && i > 0)
+            {
+                throw new InferenceRequestException($"Input '{name}': shape[{i}] is 0; every dimension after the batch dimension must be at least 1.");
             }
 
             shape[i++] = value;
@@ -325,7 +348,20 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException($"'{property}' of {owner} is missing or not a string.");
         }
 
-        return value.GetString()!;
+        return ReadString(value, property);
+    }
+
+    /// <summary>Reads a JSON string, refusing one that is not valid UTF-8.</summary>
+    internal static string ReadString(JsonElement value, string property)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new InferenceRequestException($"'{property}' is not valid UTF-8 text; send UTF-8 encoded JSON.", exception);
+        }
     }
 
     private static void ReturnBuffers(float[]?[] buffers)

@@ -26,16 +26,28 @@ internal ref struct TensorDataDecoder
         this.preprocessing = preprocessing;
     }
 
-    /// <summary>Decodes every value and checks that the data has exactly as many values as the shape.</summary>
-    public void Decode(JsonElement data, string shapeText)
+    /// <summary>
+    /// Decodes a tensor's data given flat (one array of every value, row-major) or nested exactly
+    /// as the shape says; ragged nesting is refused.
+    /// </summary>
+    public void DecodeTensor(JsonElement data, long[] shape)
     {
+        string shapeText = InferenceRequestDecoder.FormatShape(shape);
         if (data.ValueKind != JsonValueKind.Array)
         {
             throw new InferenceRequestException(
                 $"Input '{this.inputName}': 'data' is {Describe(data.ValueKind)}; send an array of {this.datatype} values, flat or nested by the shape.");
         }
 
-        this.DecodeArray(data, shapeText);
+        if (data.GetArrayLength() > 0 && data[0].ValueKind == JsonValueKind.Array)
+        {
+            this.DecodeNested(data, shape, 0, shapeText);
+        }
+        else
+        {
+            this.DecodeScalars(data, shapeText);
+        }
+
         if (this.count != this.destination.Length)
         {
             throw new InferenceRequestException(
@@ -43,32 +55,109 @@ internal ref struct TensorDataDecoder
         }
     }
 
-    private void DecodeArray(JsonElement array, string shapeText)
+    /// <summary>
+    /// Decodes TF Serving instances: each instance is one row, nested in any layout whose element
+    /// count is the row size, so that [784] and [28,28,1] both fit an input of [-1,28,28,1].
+    /// </summary>
+    public void DecodeRows(JsonElement instances, long rowSize)
+    {
+        int row = 0;
+        foreach (JsonElement instance in instances.EnumerateArray())
+        {
+            int before = this.count;
+            if (instance.ValueKind == JsonValueKind.Array)
+            {
+                this.DecodeAnyNesting(instance, rowSize * (row + 1));
+            }
+            else
+            {
+                this.DecodeScalar(instance, rowSize * (row + 1));
+            }
+
+            if (this.count - before != rowSize)
+            {
+                throw new InferenceRequestException(
+                    $"Input '{this.inputName}': instance {row} has {this.count - before} values but each row needs {rowSize}; send one complete row per instance.");
+            }
+
+            row++;
+        }
+    }
+
+    private void DecodeNested(JsonElement array, long[] shape, int level, string shapeText)
+    {
+        if (level >= shape.Length || array.GetArrayLength() != shape[level])
+        {
+            throw new InferenceRequestException(
+                $"Input '{this.inputName}': nested 'data' does not follow shape {shapeText}: an array at depth {level} has {array.GetArrayLength()} items; nest exactly as the shape says or send the values flat.");
+        }
+
+        bool leaves = level == shape.Length - 1;
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            if (leaves)
+            {
+                this.DecodeScalar(item, this.destination.Length);
+            }
+            else if (item.ValueKind == JsonValueKind.Array)
+            {
+                this.DecodeNested(item, shape, level + 1, shapeText);
+            }
+            else
+            {
+                throw new InferenceRequestException(
+                    $"Input '{this.inputName}': nested 'data' does not follow shape {shapeText}: found {Describe(item.ValueKind)} at depth {level + 1} where an array belongs.");
+            }
+        }
+    }
+
+    private void DecodeScalars(JsonElement array, string shapeText)
     {
         foreach (JsonElement item in array.EnumerateArray())
         {
-            if (item.ValueKind == JsonValueKind.Array)
-            {
-                this.DecodeArray(item, shapeText);
-                continue;
-            }
-
             if (this.count >= this.destination.Length)
             {
                 throw new InferenceRequestException(
                     $"Input '{this.inputName}': shape {shapeText} needs {this.destination.Length} values but 'data' has more; make the shape match the data.");
             }
 
-            float value = this.ReadValue(item);
-            value = (value * this.preprocessing.Scale) + this.preprocessing.Offset;
-            if (!float.IsFinite(value))
-            {
-                throw new InferenceRequestException(
-                    $"Input '{this.inputName}': data[{this.count}] is {item.GetRawText()}, which is not a finite float32 value; send finite numbers within ±3.4e38.");
-            }
-
-            this.destination[this.count++] = value;
+            this.DecodeScalar(item, this.destination.Length);
         }
+    }
+
+    private void DecodeAnyNesting(JsonElement array, long limit)
+    {
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                this.DecodeAnyNesting(item, limit);
+            }
+            else
+            {
+                this.DecodeScalar(item, limit);
+            }
+        }
+    }
+
+    /// <summary>Decodes one value into the next slot, refusing more than <paramref name="limit"/> values in all.</summary>
+    private void DecodeScalar(JsonElement item, long limit)
+    {
+        if (this.count >= limit || this.count >= this.destination.Length)
+        {
+            throw new InferenceRequestException(
+                $"Input '{this.inputName}': 'data' has more values than the shape or row size allows ({limit}); make the shape match the data.");
+        }
+
+        float value = this.ReadValue(item);
+        value = (value * this.preprocessing.Scale) + this.preprocessing.Offset;
+        if (!float.IsFinite(value))
+        {
+            throw new InferenceRequestException(
+                $"Input '{this.inputName}': data[{this.count}] is {item.GetRawText()}, which is not a finite float32 value; send finite numbers within ±3.4e38.");
+        }
+
+        this.destination[this.count++] = value;
     }
 
     private float ReadValue(JsonElement item)

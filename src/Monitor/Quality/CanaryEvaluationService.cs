@@ -52,7 +52,7 @@ internal sealed class CanaryEvaluationService : BackgroundService
             {
                 if (model.Settings.Evaluation is { } evaluation && this.IsDue(model, evaluation))
                 {
-                    await Task.Run(() => this.Evaluate(model, evaluation), stoppingToken);
+                    await Task.Run(() => this.Evaluate(model, evaluation, stoppingToken), stoppingToken);
                 }
             }
         }
@@ -70,7 +70,7 @@ internal sealed class CanaryEvaluationService : BackgroundService
         return true;
     }
 
-    private void Evaluate(LoadedModel model, EvaluationSettings evaluation)
+    private void Evaluate(LoadedModel model, EvaluationSettings evaluation, CancellationToken cancellationToken)
     {
         string dataset = Path.GetFileName(evaluation.Dataset);
         if (!model.TryAcquire())
@@ -90,14 +90,19 @@ internal sealed class CanaryEvaluationService : BackgroundService
                     LabelsPath = evaluation.Labels is null ? null : Path.Combine(modelDirectory, evaluation.Labels),
                     Limit = evaluation.Limit,
                     RequireLabels = true,
+                    LabelKind = model.Task == ModelTask.Classification ? DatasetLabelKind.Classification : DatasetLabelKind.Regression,
                 });
 
-            (double accuracy, double loss) = Score(model, data);
+            (double accuracy, double loss) = Score(model, data, cancellationToken);
             this.Store(model, dataset, new CanaryResult(accuracy, loss, Stopwatch.GetElapsedTime(started).TotalSeconds));
             this.runs.Add(1, Tags(model, dataset, "success"));
             this.logger.CanaryEvaluated(model.Name, model.Version, dataset, data.Rows, accuracy, loss);
         }
-        catch (Exception exception) when (exception is DatasetFormatException or IOException or OnnxRuntimeException or ArgumentException or InvalidOperationException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // the host is stopping
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             this.runs.Add(1, Tags(model, dataset, "failure"));
             this.logger.CanaryFailed(model.Name, model.Version, dataset, exception.Message, exception);
@@ -109,7 +114,7 @@ internal sealed class CanaryEvaluationService : BackgroundService
     }
 
     /// <summary>Runs the dataset in batches; returns accuracy and cross-entropy, or NaN and the mean squared error for regression.</summary>
-    private static (double Accuracy, double Loss) Score(LoadedModel model, LabelledDataset data)
+    private static (double Accuracy, double Loss) Score(LoadedModel model, LabelledDataset data, CancellationToken cancellationToken)
     {
         TensorSpec input = model.Inputs[0];
         if (model.Inputs.Count != 1 || data.FeaturesPerRow != input.RowSize)
@@ -124,6 +129,7 @@ internal sealed class CanaryEvaluationService : BackgroundService
         float offset = model.Settings.Input.Offset;
         for (int first = 0; first < data.Rows; first += BatchSize)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             int rows = Math.Min(BatchSize, data.Rows - first);
             float[] buffer = new float[rows * data.FeaturesPerRow];
             for (int i = 0; i < buffer.Length; i++)
@@ -140,7 +146,13 @@ internal sealed class CanaryEvaluationService : BackgroundService
             {
                 if (classification is not null)
                 {
-                    classification.Add(data.ClassLabels![first + row], values.Slice(row * perRow, perRow));
+                    int label = data.ClassLabels![first + row];
+                    if (label < 0 || label >= model.ClassCount)
+                    {
+                        throw new InvalidDataException($"row {first + row} has label {label}, but the model has classes 0 to {model.ClassCount - 1}");
+                    }
+
+                    classification.Add(label, values.Slice(row * perRow, perRow));
                 }
                 else
                 {

@@ -18,6 +18,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly MonitorOptions options;
     private readonly ModelLoader loader;
     private readonly ILogger<ModelRegistry> logger;
+    private readonly MonitorMetrics metrics;
     private volatile bool initialLoadDone;
 
     public ModelRegistry(IOptions<MonitorOptions> options, ModelLoader loader, MonitorMetrics metrics, ILogger<ModelRegistry> logger)
@@ -28,6 +29,7 @@ public sealed class ModelRegistry : IDisposable
         this.options = options.Value;
         this.loader = loader;
         this.logger = logger;
+        this.metrics = metrics;
 
         metrics.Meter.CreateObservableGauge("monitor.model.loaded", this.ObserveLoaded, description: "1 while a model version is loaded and serving.");
         metrics.Meter.CreateObservableGauge("monitor.inference.queue.depth", this.ObserveQueueDepth, "{request}", "Requests waiting in the batching queue.");
@@ -138,6 +140,7 @@ public sealed class ModelRegistry : IDisposable
         catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             this.logger.ModelLoadFailed(entry.Name, latest.Version, entry.Directory, exception.Message, exception);
+            this.metrics.RecordLoadFailure(entry.Name, latest.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
             served.SetState(latest.Version, ModelVersionState.Failed, exception.Message);
         }
     }

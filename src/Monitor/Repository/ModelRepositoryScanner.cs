@@ -48,6 +48,12 @@ public static partial class ModelRepositoryScanner
                     continue;
                 }
 
+                if (version > int.MaxValue)
+                {
+                    skipped?.Add($"'{versionDirectory}': version numbers go up to {int.MaxValue}.");
+                    continue;
+                }
+
                 string modelPath = Path.Combine(versionDirectory, ModelFileName);
                 if (File.Exists(modelPath))
                 {

@@ -81,9 +81,9 @@ public sealed class ModelSettings
         }
 
         if (this.Evaluation is { } evaluation &&
-            (string.IsNullOrWhiteSpace(evaluation.Dataset) || Path.IsPathRooted(evaluation.Dataset) || evaluation.Dataset.Contains("..", StringComparison.Ordinal) || evaluation.IntervalSeconds < 1))
+            (string.IsNullOrWhiteSpace(evaluation.Dataset) || Path.IsPathRooted(evaluation.Dataset) || evaluation.Dataset.Contains("..", StringComparison.Ordinal) || evaluation.IntervalSeconds is < 1 or > 31_536_000))
         {
-            throw new InvalidDataException($"'{path}': evaluation.dataset must name a file inside the model folder and evaluation.intervalSeconds must be at least 1.");
+            throw new InvalidDataException($"'{path}': evaluation.dataset must name a file inside the model folder and evaluation.intervalSeconds must be from 1 to 31536000 (a year).");
         }
 
         if (this.Batching is { MaxBatchSize: < 1 } or { QueueCapacity: < 1 } or { MaxQueueDelayMilliseconds: < 0 })

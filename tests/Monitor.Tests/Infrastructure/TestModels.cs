@@ -32,4 +32,18 @@ internal static class TestModels
         writer.AddNode("Add", "add", ["xw", "b"], "y");
         return writer.ToBytes("linear", "monitor-tests", "1.0");
     }
+
+    /// <summary>A binary classifier with one sigmoid unit, as Keras exports one: <c>y = sigmoid(2x + 1)</c>.</summary>
+    public static byte[] Sigmoid()
+    {
+        OnnxGraphWriter writer = new();
+        writer.AddInput("x", "unk__3", 1);
+        writer.AddOutput("y", "unk__4", 1);
+        writer.AddInitializer("w", [1, 1], [2f]);
+        writer.AddInitializer("b", [1], [1f]);
+        writer.AddNode("MatMul", "matmul", ["x", "w"], "xw");
+        writer.AddNode("Add", "add", ["xw", "b"], "logit");
+        writer.AddNode("Sigmoid", "sigmoid", ["logit"], "y");
+        return writer.ToBytes("sigmoid", "monitor-tests", "1.0");
+    }
 }
