@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+
+namespace Monitor.Cli;
+
+/// <summary>
+/// Parses and invokes the command line with the exit codes of <see cref="ExitCodes"/>: a parse error is reported
+/// as one line per error with exit code 2, instead of System.CommandLine's default of help text and exit code 1.
+/// </summary>
+internal static class CommandLineInvoker
+{
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args)
+    {
+        ParseResult parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            string verb = parse.CommandResult.Command == root ? "monitor" : $"monitor {parse.CommandResult.Command.Name}";
+            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync($"{verb}: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync($"Run '{verb} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        // Console.Out and Console.Error are read now, so that a caller that redirected them gets the output.
+        InvocationConfiguration configuration = new() { Output = Console.Out, Error = Console.Error };
+        return await parse.InvokeAsync(configuration);
+    }
+}
