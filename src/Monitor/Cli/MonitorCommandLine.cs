@@ -13,6 +13,7 @@ public static class MonitorCommandLine
         RootCommand root = new("Monitor serves ONNX models exported from Keras over the Open Inference Protocol and exports Prometheus metrics about their speed, health and accuracy.");
         root.Subcommands.Add(CreateServeCommand());
         root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
         return CommandLineInvoker.InvokeAsync(root, args);
     }
 
