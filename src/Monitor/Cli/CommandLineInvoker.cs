@@ -17,7 +17,8 @@ internal static class CommandLineInvoker
             string verb = parse.CommandResult.Command == root ? "monitor" : $"monitor {parse.CommandResult.Command.Name}";
             foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
             {
-                await Console.Error.WriteLineAsync($"{verb}: {error.Message}");
+                string message = string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                await Console.Error.WriteLineAsync($"{verb}: {message}");
             }
 
             await Console.Error.WriteLineAsync($"Run '{verb} --help' for usage.");

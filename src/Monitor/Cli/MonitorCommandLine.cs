@@ -14,6 +14,7 @@ public static class MonitorCommandLine
         root.Subcommands.Add(CreateServeCommand());
         root.Subcommands.Add(InspectCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
         return CommandLineInvoker.InvokeAsync(root, args);
     }
 
