@@ -5,7 +5,7 @@ namespace Monitor.Cli;
 
 /// <summary>
 /// Parses and invokes the command line with the exit codes of <see cref="ExitCodes"/>: a parse error is reported
-/// as one line per error with exit code 2, instead of System.CommandLine's default of help text and exit code 1.
+/// as one line with exit code 2, instead of System.CommandLine's default of help text and exit code 1.
 /// </summary>
 internal static class CommandLineInvoker
 {
@@ -15,13 +15,9 @@ internal static class CommandLineInvoker
         if (parse.Action is ParseErrorAction)
         {
             string verb = parse.CommandResult.Command == root ? "monitor" : $"monitor {parse.CommandResult.Command.Name}";
-            foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
-            {
-                string message = string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-                await Console.Error.WriteLineAsync($"{verb}: {message}");
-            }
-
-            await Console.Error.WriteLineAsync($"Run '{verb} --help' for usage.");
+            IEnumerable<string> messages = parse.Errors.Select(error =>
+                string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+            await Console.Error.WriteLineAsync($"{verb}: {string.Join(" ", messages)} Run '{verb} --help' for usage.");
             return ExitCodes.Usage;
         }
 
