@@ -121,10 +121,10 @@ internal static class EvaluateCommand
             throw CommandException.Usage($"Model '{location.Name}' is a classifier but the dataset has no class labels; give --label-column or --labels.");
         }
 
-        int maxLabel = data.ClassLabels.Max();
-        if (maxLabel >= evaluator.ClassCount || data.ClassLabels.Min() < 0)
+        int badLabel = Array.Find(data.ClassLabels, label => label < 0 || label >= evaluator.ClassCount);
+        if (badLabel != 0)
         {
-            throw CommandException.Usage($"The dataset has class label {maxLabel} but model '{location.Name}' has {evaluator.ClassCount} classes (0 to {evaluator.ClassCount - 1}).");
+            throw CommandException.Usage($"The dataset has class label {badLabel} but model '{location.Name}' has {evaluator.ClassCount} classes (0 to {evaluator.ClassCount - 1}).");
         }
 
         if (settings.ClassNames is { } names)

@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>The verb did its work.</summary>
     public const int Success = 0;
 
-    /// <summary>The verb started but failed: a server that does not answer, a model that fails to run, a file that cannot be written.</summary>
+    /// <summary>The verb started but failed: a daemon that does not respond, a model that fails to run, a file that cannot be written.</summary>
     public const int Failure = 1;
 
     /// <summary>The command line or an input file is invalid: a missing file, an unknown column, a shape that does not fit the model.</summary>

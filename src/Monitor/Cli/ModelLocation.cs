@@ -18,7 +18,7 @@ internal sealed record ModelLocation(string ModelPath, string ModelDirectory, st
     /// Resolves a command-line path: an ONNX file, a model folder (<c>&lt;model&gt;/&lt;version&gt;/model.onnx</c>,
     /// latest version) or a folder with <c>model.onnx</c> directly inside.
     /// </summary>
-    /// <exception cref="CommandException">The path does not exist or holds no model (exit code 2).</exception>
+    /// <exception cref="CommandException">The path does not exist or contains no model (exit code 2).</exception>
     public static ModelLocation Resolve(string path)
     {
         string fullPath = Path.GetFullPath(path);
@@ -49,7 +49,7 @@ internal sealed record ModelLocation(string ModelPath, string ModelDirectory, st
             throw CommandException.Usage($"'{path}' is a model repository; give one model folder such as '{Path.Combine(path, "<model>")}'.");
         }
 
-        throw CommandException.Usage($"'{path}' holds no model: expected <version>/{ModelRepositoryScanner.ModelFileName} or {ModelRepositoryScanner.ModelFileName} inside it.");
+        throw CommandException.Usage($"No model found in '{path}': expected <version>/{ModelRepositoryScanner.ModelFileName} or {ModelRepositoryScanner.ModelFileName} inside it.");
     }
 
     /// <summary>Checks whether a folder is one model: it has <c>model.onnx</c> or version folders with it inside.</summary>

@@ -20,7 +20,7 @@ internal sealed class ReplayClient : IDisposable
     }
 
     /// <summary>Reads the model's first input and class count from <c>GET /v2/models/{model}</c>.</summary>
-    /// <exception cref="CommandException">The model is not served (exit code 2) or the daemon answers with an error (exit code 1).</exception>
+    /// <exception cref="CommandException">The model is not served (exit code 2) or the daemon returns an error (exit code 1).</exception>
     /// <exception cref="HttpRequestException">Nothing answers at the address.</exception>
     public async Task<ServedSignature> GetSignatureAsync(CancellationToken cancellationToken)
     {

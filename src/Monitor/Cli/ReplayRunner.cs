@@ -6,7 +6,7 @@ namespace Monitor.Cli;
 /// <summary>
 /// Sends dataset rows to a running daemon at a steady rate and sends their true labels as feedback after a delay.
 /// The run ends after <see cref="ReplaySettings.Count"/> rows or <see cref="ReplaySettings.Duration"/>, whichever
-/// comes first; feedback that falls due after the duration is not sent.
+/// comes first. Feedback that falls due after the duration is not sent.
 /// </summary>
 internal sealed class ReplayRunner
 {
@@ -64,6 +64,7 @@ internal sealed class ReplayRunner
                 break;
             }
 
+            // NOTE: requests go one at a time, so a daemon slower than 1/rate per request lowers the rate sent
             TimeSpan wait = due - this.stopwatch.Elapsed;
             if (wait > TimeSpan.Zero)
             {
@@ -97,6 +98,7 @@ internal sealed class ReplayRunner
             progress.Report(sent, count, $"{errors:N0} errors");
         }
 
+        double sendingSeconds = this.stopwatch.Elapsed.TotalSeconds;
         await this.DrainFeedbackAsync(cancellationToken);
         progress.Complete();
 
@@ -115,7 +117,7 @@ internal sealed class ReplayRunner
             this.pending.Count,
             this.feedbackScored == 0 ? null : (double)this.feedbackCorrect / this.feedbackScored,
             seconds,
-            sent / Math.Max(seconds, 1e-9),
+            sent / Math.Max(sendingSeconds, 1e-9),
             this.firstError);
     }
 

@@ -13,6 +13,8 @@ namespace Monitor.Cli;
 /// <param name="FeedbackCorrect">Scored items whose prediction was correct.</param>
 /// <param name="FeedbackPending">Feedback items not sent because the run ended first.</param>
 /// <param name="Accuracy">Correct over scored feedback, or null when none was scored.</param>
+/// <param name="Seconds">Run time, the wait for the last feedback included.</param>
+/// <param name="RowsPerSecond">Rows sent per second while requests were being sent.</param>
 /// <param name="FirstError">The first failure message, or null.</param>
 internal sealed record ReplaySummary(
     string Model,
@@ -34,7 +36,7 @@ internal sealed record ReplaySummary(
     public string Format()
     {
         StringBuilder text = new();
-        text.Append(CultureInfo.InvariantCulture, $"Replayed to {this.Model} at {this.Url} (drift: {this.Drift}) for {this.Seconds:0.0} s, {this.RowsPerSecond:0.#} rows/s\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"Replayed to {this.Model} at {this.Url} (drift: {this.Drift}) for {this.Seconds:0.0} s, sending {this.RowsPerSecond:0.#} rows/s\n\n");
         text.Append(CultureInfo.InvariantCulture, $"  sent       {this.Sent:N0} rows\n");
         text.Append(CultureInfo.InvariantCulture, $"  ok         {this.Ok:N0}\n");
         text.Append(CultureInfo.InvariantCulture, $"  errors     {this.Errors:N0}\n");
