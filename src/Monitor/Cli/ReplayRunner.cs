@@ -82,6 +82,11 @@ internal sealed class ReplayRunner
             if (reply.PredictionIds is { } ids)
             {
                 ok += batch;
+                if (ids.Length == 0)
+                {
+                    this.firstError ??= "The daemon returned no prediction ids, so no feedback is sent; set Monitor:Quality:PredictionIds to true.";
+                }
+
                 DateTimeOffset feedbackDue = DateTimeOffset.UtcNow + this.settings.FeedbackDelay;
                 for (int i = 0; i < ids.Length && i < batch; i++)
                 {

@@ -58,6 +58,28 @@ public sealed class EvaluateCommandTests
     }
 
     [Fact]
+    public async Task Evaluate_ModelFolder_AppliesSettingsScale()
+    {
+        // the MLP was trained on raw pixels, so dividing them by 255 drops it to the documented 9.74 %
+        string repository = Path.Combine(Path.GetTempPath(), "monitor-tests", Guid.NewGuid().ToString("N"));
+        new RepositoryBuilder(repository).AddFixture("mnist", Fixtures.MnistMlp, settingsJson: """{ "input": { "scale": 0.00392156862745098 } }""");
+        try
+        {
+            JsonElement result = await EvaluateAsync(Path.Combine(repository, "mnist"), Fixtures.PathOf(Fixtures.MnistImages));
+
+            Assert.Equal("mnist", result.GetProperty("model").GetString());
+            Assert.Equal(974, result.GetProperty("correct").GetInt64());
+
+            JsonElement overridden = await EvaluateAsync(Path.Combine(repository, "mnist"), Fixtures.PathOf(Fixtures.MnistImages), "--scale", "1");
+            Assert.Equal(9804, overridden.GetProperty("correct").GetInt64());
+        }
+        finally
+        {
+            Directory.Delete(repository, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Evaluate_Limit_ReadsFirstRows()
     {
         JsonElement result = await EvaluateAsync(Fixtures.PathOf(Fixtures.IrisMlp), Fixtures.PathOf(Fixtures.IrisCsv), "--limit", "50");
