@@ -53,6 +53,11 @@ internal static class CommandErrors
         {
             return await ReportAsync(verb, "cancelled.", ExitCodes.Failure);
         }
+        catch (Exception exception) when (exception is ArgumentException or InvalidOperationException or FormatException or NotSupportedException)
+        {
+            // a bug or an unforeseen input: still one line, with the type so that it can be reported
+            return await ReportAsync(verb, $"unexpected {exception.GetType().Name}: {exception.Message}", ExitCodes.Failure);
+        }
     }
 
     private static async Task<int> ReportAsync(string verb, string message, int exitCode)

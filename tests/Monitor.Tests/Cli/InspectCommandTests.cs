@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Google.Protobuf;
 using Monitor.Testing;
 using Monitor.Tests.Infrastructure;
 
@@ -115,15 +116,131 @@ public sealed class InspectCommandTests
         Assert.Equal(string.Empty, run.Error);
     }
 
+    [Fact]
+    public async Task Inspect_FixedBatchInt64_Warns()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "monitor-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, "identity.onnx");
+        await File.WriteAllBytesAsync(path, FixedBatchInt64Identity());
+        try
+        {
+            JsonElement model = await InspectOneAsync(path);
+
+            Assert.Equal("monitor-tests", model.GetProperty("producer").GetString());
+            Assert.Equal(13, model.GetProperty("opset").GetInt64());
+            Assert.Equal("INT64", model.GetProperty("inputs")[0].GetProperty("datatype").GetString());
+            Assert.Equal([1L, 4], Longs(model.GetProperty("inputs")[0].GetProperty("shape")));
+            Assert.False(model.GetProperty("inferred").GetProperty("batching").GetBoolean());
+
+            string[] warnings = Strings(model.GetProperty("warnings"));
+            Assert.Contains(warnings, warning => warning.Contains("fixed batch dimension of 1", StringComparison.Ordinal));
+            Assert.Contains(warnings, warning => warning.Contains("'x' is INT64", StringComparison.Ordinal));
+            Assert.Contains(warnings, warning => warning.Contains("'y' is INT64", StringComparison.Ordinal));
+
+            CommandLineRun text = await CommandLineRun.InvokeAsync("inspect", path);
+            Assert.Contains("warning: Input 'x' has a fixed batch dimension of 1", text.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static async Task<JsonElement> InspectOneAsync(string fixture)
     {
-        CommandLineRun run = await CommandLineRun.InvokeAsync("inspect", Fixtures.PathOf(fixture), "--json");
+        string path = Path.IsPathRooted(fixture) ? fixture : Fixtures.PathOf(fixture);
+        CommandLineRun run = await CommandLineRun.InvokeAsync("inspect", path, "--json");
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);
 
         JsonElement models = JsonDocument.Parse(run.Output).RootElement.GetProperty("models");
         Assert.Equal(1, models.GetArrayLength());
         return models[0].Clone();
+    }
+
+    /// <summary>
+    /// Builds an ONNX model with one Identity node from INT64 input <c>x</c> [1, 4] to output <c>y</c> [1, 4]:
+    /// a fixed batch dimension and tensors that are not FP32, which no fixture has.
+    /// </summary>
+    private static byte[] FixedBatchInt64Identity()
+    {
+        const int Int64ElementType = 7;
+
+        byte[] node = Message(writer =>
+        {
+            writer.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            writer.WriteString("x");
+            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            writer.WriteString("y");
+            writer.WriteTag(4, WireFormat.WireType.LengthDelimited);
+            writer.WriteString("Identity");
+        });
+        byte[] graph = Message(writer =>
+        {
+            WriteMessage(writer, 1, node);
+            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            writer.WriteString("identity");
+            WriteMessage(writer, 11, ValueInfo("x", Int64ElementType));
+            WriteMessage(writer, 12, ValueInfo("y", Int64ElementType));
+        });
+        byte[] opset = Message(writer =>
+        {
+            writer.WriteTag(2, WireFormat.WireType.Varint);
+            writer.WriteInt64(13);
+        });
+        return Message(writer =>
+        {
+            writer.WriteTag(1, WireFormat.WireType.Varint);
+            writer.WriteInt64(8);
+            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            writer.WriteString("monitor-tests");
+            WriteMessage(writer, 7, graph);
+            WriteMessage(writer, 8, opset);
+        });
+    }
+
+    /// <summary>Builds a ValueInfoProto of a [1, 4] tensor.</summary>
+    private static byte[] ValueInfo(string name, int elementType)
+    {
+        byte[] shape = Message(writer =>
+        {
+            foreach (long size in new long[] { 1, 4 })
+            {
+                WriteMessage(writer, 1, Message(dimension =>
+                {
+                    dimension.WriteTag(1, WireFormat.WireType.Varint);
+                    dimension.WriteInt64(size);
+                }));
+            }
+        });
+        byte[] tensor = Message(writer =>
+        {
+            writer.WriteTag(1, WireFormat.WireType.Varint);
+            writer.WriteInt32(elementType);
+            WriteMessage(writer, 2, shape);
+        });
+        return Message(writer =>
+        {
+            writer.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            writer.WriteString(name);
+            WriteMessage(writer, 2, Message(type => WriteMessage(type, 1, tensor)));
+        });
+    }
+
+    private static void WriteMessage(CodedOutputStream writer, int field, byte[] message)
+    {
+        writer.WriteTag(field, WireFormat.WireType.LengthDelimited);
+        writer.WriteBytes(ByteString.CopyFrom(message));
+    }
+
+    private static byte[] Message(Action<CodedOutputStream> write)
+    {
+        using MemoryStream stream = new();
+        CodedOutputStream writer = new(stream);
+        write(writer);
+        writer.Flush();
+        return stream.ToArray();
     }
 
     private static long[] Longs(JsonElement array) => [.. array.EnumerateArray().Select(item => item.GetInt64())];
