@@ -17,10 +17,11 @@ public sealed class ReplayCommandTests
             repository => repository.AddFixture("iris", Fixtures.IrisMlp, settingsJson: """{ "classNames": ["setosa", "versicolor", "virginica"] }"""),
             QuietLogs);
 
-        // 200 rows/s puts each request in its own millisecond, so no two prediction ids are equal
+        // a prediction id contains the time in milliseconds, class and confidence, so 10 ms between
+        // requests keeps the ids of rows with equal predictions apart and every item is scored once
         CommandLineRun run = await CommandLineRun.InvokeAsync(
             "replay", Fixtures.PathOf(Fixtures.IrisCsv), "--url", Url(daemon), "--model", "iris",
-            "--rate", "200", "--duration", "60", "--json");
+            "--rate", "100", "--duration", "60", "--json");
 
         Assert.True(run.ExitCode == 0, $"exit code {run.ExitCode}: {run.Error}");
         JsonElement summary = JsonDocument.Parse(run.Output).RootElement;
