@@ -17,7 +17,8 @@ internal static class CommandLineInvoker
             string verb = parse.CommandResult.Command == root ? "monitor" : $"monitor {parse.CommandResult.Command.Name}";
             IEnumerable<string> messages = parse.Errors.Select(error =>
                 string.Join(' ', error.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-            await Console.Error.WriteLineAsync($"{verb}: {string.Join(" ", messages)} Run '{verb} --help' for usage.");
+            string errors = string.Join(" ", messages.Distinct().Select(message => message.EndsWith('.') ? message : message + "."));
+            await Console.Error.WriteLineAsync($"{verb}: {errors} Run '{verb} --help' for usage.");
             return ExitCodes.Usage;
         }
 

@@ -16,11 +16,11 @@ internal static class EvaluateCommand
     {
         Argument<string> model = new("model") { Description = "An .onnx file or a model folder (<repository>/<model>); a model folder's monitor.json supplies class names and input scale." };
         Argument<string> dataset = new("dataset") { Description = "Labelled dataset: CSV, IDX (MNIST, with its labels file beside it) or .npy, optionally gzip-compressed." };
-        Option<string?> labelColumn = new("--label-column") { Description = "CSV label column: a header name or a zero-based index. Default: the last column." };
-        Option<string?> labels = new("--labels") { Description = "Labels file of an IDX or .npy dataset. Default: the *-labels.idx1-ubyte file beside an IDX images file." };
-        Option<int?> limit = new("--limit") { Description = "Evaluate only the first N rows." };
-        Option<int> batchSize = new("--batch-size") { Description = "Rows per ONNX Runtime run.", DefaultValueFactory = _ => DefaultBatchSize };
-        Option<float?> scale = new("--scale") { Description = "Factor applied to every input value, such as 0.00392156862745098 for pixels / 255. Default: input.scale from monitor.json, else 1." };
+        Option<string?> labelColumn = new("--label-column") { HelpName = "NAME", Description = "CSV label column: a header name or a zero-based index. Default: the last column." };
+        Option<string?> labels = new("--labels") { HelpName = "PATH", Description = "Labels file of an IDX or .npy dataset. Default: the *-labels.idx1-ubyte file beside an IDX images file." };
+        Option<int?> limit = new("--limit") { HelpName = "N", Description = "Evaluate only the first N rows." };
+        Option<int> batchSize = new("--batch-size") { HelpName = "N", Description = "Rows per ONNX Runtime run.", DefaultValueFactory = _ => DefaultBatchSize };
+        Option<float?> scale = new("--scale") { HelpName = "FACTOR", Description = "Factor applied to every input value, such as 0.00392156862745098 for pixels / 255. Default: input.scale from monitor.json, else 1." };
         Option<string?> writeProfile = new("--write-profile")
         {
             Description = "Write the reference profile the daemon compares live traffic with, to PATH or to reference.json in the model folder. Put this option last or give PATH.",

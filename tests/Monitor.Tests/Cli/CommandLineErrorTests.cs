@@ -29,6 +29,8 @@ public sealed class CommandLineErrorTests
             { "replay without model", ["replay", iris], 2, "--model" },
             { "replay bad URL", ["replay", iris, "--model", "iris", "--url", "ftp://example"], 2, "--url" },
             { "replay negative rate", ["replay", iris, "--model", "iris", "--rate", "-1"], 2, "--rate" },
+            { "replay unknown drift", ["replay", iris, "--model", "iris", "--drift", "sideways"], 2, "'sideways'" },
+            { "evaluate without arguments", ["evaluate"], 2, "Required argument missing" },
         };
     }
 
