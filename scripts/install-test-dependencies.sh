@@ -11,6 +11,7 @@ packages=(
   yamllint
   golang-github-xeipuuv-gojsonschema-dev
   golang-k8s-sigs-yaml-dev
+  chromium
 )
 
 missing=()

@@ -12,7 +12,10 @@ public static class MonitorCommandLine
     {
         RootCommand root = new("Monitor serves ONNX models exported from Keras over the Open Inference Protocol and exports Prometheus metrics about their speed, health and accuracy.");
         root.Subcommands.Add(CreateServeCommand());
-        return root.Parse(args).InvokeAsync();
+        root.Subcommands.Add(InspectCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ReplayCommand.Create());
+        return CommandLineInvoker.InvokeAsync(root, args);
     }
 
     private static Command CreateServeCommand()

@@ -105,6 +105,7 @@ public static class MonitorServer
         services.AddHostedService<CanaryEvaluationService>();
         services.AddSingleton<GpuMetrics>();
         services.AddHostedService(provider => provider.GetRequiredService<GpuMetrics>());
+        services.AddStatusPage();
         AddResiliencePipelines(services);
 
         if (!options.ExportMetrics)
@@ -163,6 +164,7 @@ public static class MonitorServer
         app.Services.GetRequiredService<MetadataEndpoints>().Map(app);
         app.Services.GetRequiredService<InferenceEndpoints>().Map(app);
         app.Services.GetRequiredService<FeedbackEndpoints>().Map(app);
+        app.MapStatusPage();
         app.MapFallback(context => JsonResults.WriteErrorAsync(
             context, StatusCodes.Status404NotFound,
             $"No endpoint at {context.Request.Method} {context.Request.Path}; see GET /v2 and /v2/models/{{model}}."));
