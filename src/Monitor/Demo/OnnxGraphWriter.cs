@@ -8,18 +8,30 @@ namespace Monitor.Demo;
 /// </summary>
 internal sealed class OnnxGraphWriter
 {
-    private const int FloatElementType = 1;
+    public const int FloatElementType = 1;
+
+    public const int Int64ElementType = 7;
 
     private readonly List<byte[]> nodes = [];
     private readonly List<byte[]> initializers = [];
     private readonly List<byte[]> inputs = [];
     private readonly List<byte[]> outputs = [];
 
+    /// <summary>Adds a float32 [batch, features] input whose batch dimension is symbolic.</summary>
     public void AddInput(string name, string batchDimension, long features) =>
-        this.inputs.Add(ValueInfo(name, batchDimension, features));
+        this.inputs.Add(ValueInfo(name, [(batchDimension, 0), (null, features)], FloatElementType));
 
+    /// <summary>Adds a float32 [batch, features] output whose batch dimension is symbolic.</summary>
     public void AddOutput(string name, string batchDimension, long features) =>
-        this.outputs.Add(ValueInfo(name, batchDimension, features));
+        this.outputs.Add(ValueInfo(name, [(batchDimension, 0), (null, features)], FloatElementType));
+
+    /// <summary>Adds an input of fixed dimensions and the given ONNX element type.</summary>
+    public void AddFixedInput(string name, long[] dims, int elementType) =>
+        this.inputs.Add(ValueInfo(name, dims.Select(dim => ((string?)null, dim)).ToArray(), elementType));
+
+    /// <summary>Adds an output of fixed dimensions and the given ONNX element type.</summary>
+    public void AddFixedOutput(string name, long[] dims, int elementType) =>
+        this.outputs.Add(ValueInfo(name, dims.Select(dim => ((string?)null, dim)).ToArray(), elementType));
 
     public void AddInitializer(string name, long[] dims, float[] values) =>
         this.initializers.Add(Message(output =>
@@ -122,28 +134,32 @@ internal sealed class OnnxGraphWriter
         });
     }
 
-    /// <summary>A ValueInfoProto of a float32 [batch, features] tensor whose batch dimension is symbolic.</summary>
-    private static byte[] ValueInfo(string name, string batchDimension, long features)
+    /// <summary>A ValueInfoProto of a tensor; each dimension is symbolic (a name) or fixed (a size).</summary>
+    private static byte[] ValueInfo(string name, (string? Symbol, long Size)[] dims, int elementType)
     {
-        byte[] symbolic = Message(writer =>
-        {
-            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            writer.WriteString(batchDimension);
-        });
-        byte[] fixedDimension = Message(writer =>
-        {
-            writer.WriteTag(1, WireFormat.WireType.Varint);
-            writer.WriteInt64(features);
-        });
         byte[] shape = Message(writer =>
         {
-            WriteEmbedded(writer, 1, symbolic);
-            WriteEmbedded(writer, 1, fixedDimension);
+            foreach ((string? symbol, long size) in dims)
+            {
+                WriteEmbedded(writer, 1, Message(dimension =>
+                {
+                    if (symbol is not null)
+                    {
+                        dimension.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                        dimension.WriteString(symbol);
+                    }
+                    else
+                    {
+                        dimension.WriteTag(1, WireFormat.WireType.Varint);
+                        dimension.WriteInt64(size);
+                    }
+                }));
+            }
         });
         byte[] tensorType = Message(writer =>
         {
             writer.WriteTag(1, WireFormat.WireType.Varint);
-            writer.WriteInt32(FloatElementType);
+            writer.WriteInt32(elementType);
             WriteEmbedded(writer, 2, shape);
         });
         byte[] type = Message(writer => WriteEmbedded(writer, 1, tensorType));

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Google.Protobuf;
+using Monitor.Demo;
 using Monitor.Testing;
 using Monitor.Tests.Infrastructure;
 
@@ -163,84 +163,14 @@ public sealed class InspectCommandTests
     /// Builds an ONNX model with one Identity node from INT64 input <c>x</c> [1, 4] to output <c>y</c> [1, 4]:
     /// a fixed batch dimension and tensors that are not FP32, which no fixture has.
     /// </summary>
+    /// <summary>An Identity graph on an INT64 [1, 4] tensor: a fixed batch and a type the daemon does not serve.</summary>
     private static byte[] FixedBatchInt64Identity()
     {
-        const int Int64ElementType = 7;
-
-        byte[] node = Message(writer =>
-        {
-            writer.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            writer.WriteString("x");
-            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            writer.WriteString("y");
-            writer.WriteTag(4, WireFormat.WireType.LengthDelimited);
-            writer.WriteString("Identity");
-        });
-        byte[] graph = Message(writer =>
-        {
-            WriteMessage(writer, 1, node);
-            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            writer.WriteString("identity");
-            WriteMessage(writer, 11, ValueInfo("x", Int64ElementType));
-            WriteMessage(writer, 12, ValueInfo("y", Int64ElementType));
-        });
-        byte[] opset = Message(writer =>
-        {
-            writer.WriteTag(2, WireFormat.WireType.Varint);
-            writer.WriteInt64(13);
-        });
-        return Message(writer =>
-        {
-            writer.WriteTag(1, WireFormat.WireType.Varint);
-            writer.WriteInt64(8);
-            writer.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            writer.WriteString("monitor-tests");
-            WriteMessage(writer, 7, graph);
-            WriteMessage(writer, 8, opset);
-        });
-    }
-
-    /// <summary>Builds a ValueInfoProto of a [1, 4] tensor.</summary>
-    private static byte[] ValueInfo(string name, int elementType)
-    {
-        byte[] shape = Message(writer =>
-        {
-            foreach (long size in new long[] { 1, 4 })
-            {
-                WriteMessage(writer, 1, Message(dimension =>
-                {
-                    dimension.WriteTag(1, WireFormat.WireType.Varint);
-                    dimension.WriteInt64(size);
-                }));
-            }
-        });
-        byte[] tensor = Message(writer =>
-        {
-            writer.WriteTag(1, WireFormat.WireType.Varint);
-            writer.WriteInt32(elementType);
-            WriteMessage(writer, 2, shape);
-        });
-        return Message(writer =>
-        {
-            writer.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            writer.WriteString(name);
-            WriteMessage(writer, 2, Message(type => WriteMessage(type, 1, tensor)));
-        });
-    }
-
-    private static void WriteMessage(CodedOutputStream writer, int field, byte[] message)
-    {
-        writer.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        writer.WriteBytes(ByteString.CopyFrom(message));
-    }
-
-    private static byte[] Message(Action<CodedOutputStream> write)
-    {
-        using MemoryStream stream = new();
-        CodedOutputStream writer = new(stream);
-        write(writer);
-        writer.Flush();
-        return stream.ToArray();
+        OnnxGraphWriter writer = new();
+        writer.AddFixedInput("x", [1, 4], OnnxGraphWriter.Int64ElementType);
+        writer.AddFixedOutput("y", [1, 4], OnnxGraphWriter.Int64ElementType);
+        writer.AddNode("Identity", "identity", ["x"], "y");
+        return writer.ToBytes("identity", "monitor-tests", "1.0");
     }
 
     private static long[] Longs(JsonElement array) => [.. array.EnumerateArray().Select(item => item.GetInt64())];

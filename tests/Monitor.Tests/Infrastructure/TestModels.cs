@@ -21,20 +21,12 @@ internal static class TestModels
     }
 
     /// <summary>A regression model: <c>y = 2x + 1</c> for input <c>x</c> [N,1] and output <c>y</c> [N,1].</summary>
-    public static byte[] Linear()
-    {
-        OnnxGraphWriter writer = new();
-        writer.AddInput("x", "unk__3", 1);
-        writer.AddOutput("y", "unk__4", 1);
-        writer.AddInitializer("w", [1, 1], [2f]);
-        writer.AddInitializer("b", [1], [1f]);
-        writer.AddNode("MatMul", "matmul", ["x", "w"], "xw");
-        writer.AddNode("Add", "add", ["xw", "b"], "y");
-        return writer.ToBytes("linear", "monitor-tests", "1.0");
-    }
+    public static byte[] Linear() => LinearUnit(sigmoid: false);
 
     /// <summary>A binary classifier with one sigmoid unit, as Keras exports one: <c>y = sigmoid(2x + 1)</c>.</summary>
-    public static byte[] Sigmoid()
+    public static byte[] Sigmoid() => LinearUnit(sigmoid: true);
+
+    private static byte[] LinearUnit(bool sigmoid)
     {
         OnnxGraphWriter writer = new();
         writer.AddInput("x", "unk__3", 1);
@@ -42,8 +34,12 @@ internal static class TestModels
         writer.AddInitializer("w", [1, 1], [2f]);
         writer.AddInitializer("b", [1], [1f]);
         writer.AddNode("MatMul", "matmul", ["x", "w"], "xw");
-        writer.AddNode("Add", "add", ["xw", "b"], "logit");
-        writer.AddNode("Sigmoid", "sigmoid", ["logit"], "y");
-        return writer.ToBytes("sigmoid", "monitor-tests", "1.0");
+        writer.AddNode("Add", "add", ["xw", "b"], sigmoid ? "logit" : "y");
+        if (sigmoid)
+        {
+            writer.AddNode("Sigmoid", "sigmoid", ["logit"], "y");
+        }
+
+        return writer.ToBytes(sigmoid ? "sigmoid" : "linear", "monitor-tests", "1.0");
     }
 }
