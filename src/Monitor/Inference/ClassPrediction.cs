@@ -4,11 +4,11 @@ namespace Monitor.Inference;
 public readonly record struct ClassPrediction(int ClassIndex, float Confidence)
 {
     /// <summary>
-    /// Finds the top class of each row of a [rows, classes] output; a [rows, 1] output is one
-    /// sigmoid unit, class 1 when it is at least 0.5. The confidence is the row's
-    /// maximum when the row is a probability distribution (values in [0, 1] summing to 1 within
-    /// 1e-3, as Keras softmax outputs are); otherwise the row holds logits and the confidence is
-    /// the softmax probability of the maximum.
+    /// Finds the top class of each row of a [rows, classes] output. A [rows, 1] output is one
+    /// sigmoid unit, whose class is 1 when it is at least 0.5. When a row is a probability
+    /// distribution (values in [0, 1] that sum to 1 within 1e-3, as Keras softmax outputs are),
+    /// the confidence is its maximum. Otherwise the row holds logits, and the confidence is the
+    /// softmax probability of the maximum.
     /// </summary>
     public static ClassPrediction[] FromOutput(ReadOnlySpan<float> data, int rows)
     {
