@@ -112,7 +112,6 @@ internal sealed class InferenceScheduler
         ChannelReader<PendingInference> reader = this.queue!.Reader;
         List<PendingInference> batch = new(this.Batching.MaxBatchSize);
         TimeSpan maxDelay = TimeSpan.FromMilliseconds(this.Batching.MaxQueueDelayMilliseconds);
-        using CancellationTokenSource delay = new();
 
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
@@ -152,7 +151,7 @@ internal sealed class InferenceScheduler
                 }
 
                 TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(firstArrival);
-                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, delay, remaining).ConfigureAwait(false))
+                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -166,14 +165,13 @@ internal sealed class InferenceScheduler
     }
 
     /// <summary>Waits for another queued request; false when the delay ran out or the queue completed.</summary>
-    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingInference> reader, CancellationTokenSource delay, TimeSpan remaining)
+    /// <remarks>
+    /// Each wait gets its own source because <see cref="CancellationTokenSource.TryReset"/> fails
+    /// once a timer has fired, and a shared source would then end every later wait at once.
+    /// </remarks>
+    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingInference> reader, TimeSpan remaining)
     {
-        if (!delay.TryReset())
-        {
-            return false;
-        }
-
-        delay.CancelAfter(remaining);
+        using CancellationTokenSource delay = new(remaining);
         try
         {
             return await reader.WaitToReadAsync(delay.Token).ConfigureAwait(false);
