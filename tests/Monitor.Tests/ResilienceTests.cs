@@ -56,6 +56,10 @@ public sealed class ResilienceTests
         }
 
         Assert.All(seconds, elapsed => Assert.True(elapsed >= 0.18, $"A lone request took {elapsed:F3} s, less than the 200 ms batching delay."));
+        PrometheusScrape scrape = await daemon.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_queue_duration_seconds_count", ("model", "iris")) >= 3);
+        Assert.True(
+            scrape.Sum("monitor_inference_queue_duration_seconds_sum", ("model", "iris")) >= 3 * 0.18,
+            "Queue wait must include the time a request spends in a batch that is still forming.");
     }
 
     [Fact]

@@ -197,8 +197,6 @@ internal sealed class InferenceScheduler
     private bool AdmitCore(PendingInference pending)
     {
         double waited = Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds;
-        this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, waited);
-
         if (pending.Completion.Task.IsCompleted)
         {
             this.metrics.RecordRejected(this.model.Name, this.model.VersionLabel, RejectionReasons.Cancelled);
@@ -232,6 +230,12 @@ internal sealed class InferenceScheduler
         if (batch.Count == 0)
         {
             return;
+        }
+
+        // queue wait ends when the batch runs, so it includes the time spent in the forming batch
+        foreach (PendingInference pending in batch)
+        {
+            this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds);
         }
 
         float[][]? rented = null;
