@@ -40,6 +40,29 @@ public sealed class ResilienceTests
     }
 
     [Fact]
+    public async Task LoneRequestsWaitForBatchEachTime()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
+            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            new Dictionary<string, string?> { ["Monitor:Batching:MaxQueueDelayMilliseconds"] = "200", ["Monitor:Batching:MaxBatchSize"] = "64" });
+
+        // each request is alone in its batch, so each waits the full delay for others
+        List<double> seconds = [];
+        for (int i = 0; i < 3; i++)
+        {
+            Stopwatch stopwatch = Stopwatch.StartNew();
+            await InferIrisAsync(daemon, IrisRows[i]);
+            seconds.Add(stopwatch.Elapsed.TotalSeconds);
+        }
+
+        Assert.All(seconds, elapsed => Assert.True(elapsed >= 0.18, $"A lone request took {elapsed:F3} s, less than the 200 ms batching delay."));
+        PrometheusScrape scrape = await daemon.ScrapeUntilAsync(scrape => scrape.Sum("monitor_inference_queue_duration_seconds_count", ("model", "iris")) >= 3);
+        Assert.True(
+            scrape.Sum("monitor_inference_queue_duration_seconds_sum", ("model", "iris")) >= 3 * 0.18,
+            "Queue wait must include the time a request spends in a batch that is still forming.");
+    }
+
+    [Fact]
     public async Task BatchingOffRunsEachRequestAlone()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(

@@ -111,7 +111,6 @@ internal sealed class InferenceScheduler
     {
         ChannelReader<PendingInference> reader = this.queue!.Reader;
         TimeSpan maxDelay = TimeSpan.FromMilliseconds(this.Batching.MaxQueueDelayMilliseconds);
-        using CancellationTokenSource delay = new();
         using SemaphoreSlim running = new(this.Batching.MaxConcurrentBatches);
         List<Task> inFlight = [];
 
@@ -155,7 +154,7 @@ internal sealed class InferenceScheduler
                 }
 
                 TimeSpan remaining = maxDelay - Stopwatch.GetElapsedTime(firstArrival);
-                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, delay, remaining).ConfigureAwait(false))
+                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining).ConfigureAwait(false))
                 {
                     break;
                 }
@@ -186,14 +185,13 @@ internal sealed class InferenceScheduler
     }
 
     /// <summary>Waits for another queued request; false when the delay ran out or the queue completed.</summary>
-    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingInference> reader, CancellationTokenSource delay, TimeSpan remaining)
+    /// <remarks>
+    /// Each wait gets its own source because <see cref="CancellationTokenSource.TryReset"/> fails
+    /// once a timer has fired, and a shared source would then end every later wait at once.
+    /// </remarks>
+    private static async Task<bool> WaitForMoreAsync(ChannelReader<PendingInference> reader, TimeSpan remaining)
     {
-        if (!delay.TryReset())
-        {
-            return false;
-        }
-
-        delay.CancelAfter(remaining);
+        using CancellationTokenSource delay = new(remaining);
         try
         {
             return await reader.WaitToReadAsync(delay.Token).ConfigureAwait(false);
@@ -219,8 +217,6 @@ internal sealed class InferenceScheduler
     private bool AdmitCore(PendingInference pending)
     {
         double waited = Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds;
-        this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, waited);
-
         if (pending.Completion.Task.IsCompleted)
         {
             this.metrics.RecordRejected(this.model.Name, this.model.VersionLabel, RejectionReasons.Cancelled);
@@ -254,6 +250,12 @@ internal sealed class InferenceScheduler
         if (batch.Count == 0)
         {
             return;
+        }
+
+        // queue wait ends when the batch runs, so it includes the time spent in the forming batch
+        foreach (PendingInference pending in batch)
+        {
+            this.metrics.RecordQueueDuration(this.model.Name, this.model.VersionLabel, Stopwatch.GetElapsedTime(pending.EnqueuedTimestamp).TotalSeconds);
         }
 
         float[][]? rented = null;

@@ -39,6 +39,29 @@ internal static class MnistData
         return json.Append("]}]}").ToString();
     }
 
+    /// <summary>Builds a v2 infer request for the given rows, in that order, as [rows,28,28,1] raw pixels.</summary>
+    public static string InferRequest(string inputName, IReadOnlyList<int> rows)
+    {
+        StringBuilder json = new();
+        json.Append("{\"inputs\":[{\"name\":\"").Append(inputName).Append("\",\"shape\":[")
+            .Append(rows.Count.ToString(CultureInfo.InvariantCulture)).Append(",28,28,1],\"datatype\":\"FP32\",\"data\":[");
+        for (int index = 0; index < rows.Count; index++)
+        {
+            ReadOnlySpan<float> pixels = TestSet.GetRow(rows[index]);
+            for (int i = 0; i < pixels.Length; i++)
+            {
+                if (index != 0 || i != 0)
+                {
+                    json.Append(',');
+                }
+
+                json.Append(pixels[i].ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        return json.Append("]}]}").ToString();
+    }
+
     /// <summary>Predicts the class and confidence of every row in process, in batches of 500.</summary>
     public static (int Class, float Confidence)[] PredictInProcess(string fixture, float scale, int first, int count)
     {
