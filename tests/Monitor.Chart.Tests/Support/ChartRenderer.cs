@@ -81,6 +81,8 @@ internal static class ChartRenderer
 
     private static string NewRenderDirectory()
     {
+        // building the renderer clears old renders, so it must happen before this folder exists
+        _ = ChartTools.Renderer;
         string directory = Path.Combine(ChartTools.WorkDirectory, "renders", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         return directory;

@@ -54,7 +54,7 @@ public sealed class MonitorDaemon : IAsyncDisposable
             ["Monitor:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Monitor:MetricsPort"] = metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Monitor:ExecutionProvider"] = "cpu",
-            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Default"] = "Critical",
         };
         foreach ((string key, string? value) in settings ?? new Dictionary<string, string?>())
         {
