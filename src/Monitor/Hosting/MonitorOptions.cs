@@ -64,4 +64,33 @@ public sealed class MonitorOptions
 
     /// <summary>Gets the circuit breaker settings applied to every model version.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Gets or sets the most tensor elements in one inference request, summed over its inputs. Default: 4,194,304 (16 MiB of FP32).</summary>
+    [Range(1, 1L << 31)]
+    public long MaxTensorElements { get; set; } = 1L << 22;
+
+    /// <summary>Gets or sets the most concurrent HTTP/2 streams (requests) on one client connection. Default: 100.</summary>
+    [Range(1, 10_000)]
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>Gets or sets a file whose content is the API key that clients send; unset leaves the API open. Default: unset.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>Gets or sets how long a stopping daemon lets accepted requests finish, in seconds. Default: 20.</summary>
+    [Range(0, 3600)]
+    public double ShutdownGracePeriodSeconds { get; set; } = 20;
+
+    /// <summary>Gets or sets whether the daemon watches the repository and loads, replaces and unloads versions while it runs. Default: true.</summary>
+    public bool WatchRepository { get; set; } = true;
+
+    /// <summary>Gets or sets the interval of the full repository rescan that backs up file system events, in seconds. Default: 10.</summary>
+    [Range(0.1, 86_400)]
+    public double RepositoryPollIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Gets or sets how long a new or changed model file must stay unchanged before it is loaded, in seconds. Default: 2.</summary>
+    [Range(0, 3600)]
+    public double RepositorySettleSeconds { get; set; } = 2;
+
+    /// <summary>Gets the settings of the repository control endpoints under <c>/v2/repository</c>.</summary>
+    public RepositoryControlOptions RepositoryControl { get; set; } = new();
 }

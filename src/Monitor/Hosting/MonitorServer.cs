@@ -45,6 +45,7 @@ public static class MonitorServer
             .ValidateDataAnnotations()
             .Validate(options => options.HttpPort != options.MetricsPort, "Monitor:HttpPort and Monitor:MetricsPort must differ.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidator>();
 
         MonitorOptions options = builder.Configuration.GetSection(MonitorOptions.SectionName).Get<MonitorOptions>() ?? new MonitorOptions();
         ConfigureKestrel(builder, options);
@@ -62,6 +63,9 @@ public static class MonitorServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+
+            // HTTP/1.1 carries one request at a time per connection; HTTP/2 multiplexes up to this many
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.Listen(address, options.HttpPort);
             kestrel.Listen(address, options.MetricsPort);
         });
@@ -76,7 +80,12 @@ public static class MonitorServer
         services.AddSingleton<ServerLifetime>();
         services.AddSingleton<InferenceEndpoints>();
         services.AddSingleton<MetadataEndpoints>();
+        services.AddSingleton<RepositoryEndpoints>();
+        services.AddSingleton<ApiKeyStore>();
         services.AddHostedService<RepositoryLoaderService>();
+
+        // the web server stops first and lets accepted requests finish, then the loader drains the queues
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGracePeriodSeconds));
         AddResiliencePipelines(services);
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -122,8 +131,10 @@ public static class MonitorServer
 
             return next(context);
         });
+        app.UseMiddleware<ApiKeyMiddleware>();
 
         app.Services.GetRequiredService<MetadataEndpoints>().Map(app);
+        app.Services.GetRequiredService<RepositoryEndpoints>().Map(app);
         app.Services.GetRequiredService<InferenceEndpoints>().Map(app);
         app.MapFallback(context => JsonResults.WriteErrorAsync(
             context, StatusCodes.Status404NotFound,

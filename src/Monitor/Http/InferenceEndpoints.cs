@@ -73,8 +73,8 @@ internal sealed class InferenceEndpoints
 
             using JsonDocument body = await RequestBodyReader.ParseAsync(context.Request, this.options.MaxRequestBodyBytes);
             DecodedRequest request = protocol == Protocol.V2
-                ? InferenceRequestDecoder.DecodeV2(body.RootElement, model, this.options.MaxRowsPerRequest)
-                : InferenceRequestDecoder.DecodeInstances(body.RootElement, model, this.options.MaxRowsPerRequest);
+                ? InferenceRequestDecoder.DecodeV2(body.RootElement, model, this.options.MaxRowsPerRequest, this.options.MaxTensorElements)
+                : InferenceRequestDecoder.DecodeInstances(body.RootElement, model, this.options.MaxRowsPerRequest, this.options.MaxTensorElements);
 
             TimeSpan timeout = TimeSpan.FromSeconds(this.options.InferenceTimeoutSeconds);
             InferenceScheduler scheduler = model.Scheduler!;

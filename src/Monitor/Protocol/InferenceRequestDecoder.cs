@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Monitor.Inference;
+using Monitor.Telemetry;
 
 namespace Monitor.Protocol;
 
@@ -12,8 +14,12 @@ namespace Monitor.Protocol;
 public static class InferenceRequestDecoder
 {
     /// <summary>Decodes a <c>POST /v2/models/{m}/infer</c> body.</summary>
-    /// <exception cref="InferenceRequestException">The request does not fit the protocol or the model.</exception>
-    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows)
+    /// <param name="root">The parsed request body.</param>
+    /// <param name="model">The model version that serves the request.</param>
+    /// <param name="maxRows">The most rows per request.</param>
+    /// <param name="maxElements">The most tensor elements per request, summed over the inputs.</param>
+    /// <exception cref="InferenceRequestException">The request does not fit the protocol, the model or the limits.</exception>
+    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows, long maxElements = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -39,11 +45,12 @@ public static class InferenceRequestDecoder
         float[]?[] buffers = new float[model.Inputs.Count][];
         long[][] shapes = new long[model.Inputs.Count][];
         int rows = -1;
+        long elements = 0;
         try
         {
             foreach (JsonElement input in inputs.EnumerateArray())
             {
-                int index = DecodeInput(input, model, buffers, shapes, maxRows);
+                int index = DecodeInput(input, model, buffers, shapes, maxRows, maxElements, ref elements);
                 rows = CheckRows(rows, (int)shapes[index][0], model.Inputs[index].Name);
             }
 
@@ -66,8 +73,8 @@ public static class InferenceRequestDecoder
     }
 
     /// <summary>Decodes a TF Serving <c>POST /v1/models/{m}:predict</c> body with row-wise <c>instances</c>.</summary>
-    /// <exception cref="InferenceRequestException">The request does not fit the model.</exception>
-    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows)
+    /// <exception cref="InferenceRequestException">The request does not fit the model or the limits.</exception>
+    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows, long maxElements = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -91,6 +98,8 @@ public static class InferenceRequestDecoder
         long[] shape = spec.Dimensions.Select(dimension => dimension < 0 ? 1 : dimension).ToArray();
         shape[0] = rows;
         CheckFixedBatch(spec, rows);
+        long elements = 0;
+        AddElements(ref elements, shape, maxElements, spec.ShortName);
 
         int length = checked((int)(rows * spec.RowSize));
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
@@ -109,7 +118,7 @@ public static class InferenceRequestDecoder
         }
     }
 
-    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows)
+    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows, long maxElements, ref long elements)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -149,6 +158,7 @@ public static class InferenceRequestDecoder
         long[] shape = DecodeShape(input, name);
         CheckShape(spec, shape, name, model.Name);
         CheckRowCount((int)shape[0], maxRows, name);
+        AddElements(ref elements, shape, maxElements, name);
 
         if (!input.TryGetProperty("data", out JsonElement data))
         {
@@ -229,6 +239,26 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException(
                 $"Input '{name}' has {rows} rows, over the limit of {maxRows} per request (Monitor:MaxRowsPerRequest); split the request.");
         }
+    }
+
+    /// <summary>Adds the elements of one input to the request's total and rejects the request before any buffer is allocated when the total is over the limit.</summary>
+    private static void AddElements(ref long elements, long[] shape, long maxElements, string name)
+    {
+        // every dimension is at most int.MaxValue, so the product is checked step by step against the limit
+        long count = 1;
+        foreach (long dimension in shape)
+        {
+            if (dimension != 0 && count > (maxElements - elements) / dimension)
+            {
+                throw new InferenceRequestException(
+                    StatusCodes.Status413PayloadTooLarge, Outcomes.BadRequest,
+                    $"Input '{name}' with shape {FormatShape(shape)} takes the request over the limit of {maxElements} tensor elements (Monitor:MaxTensorElements); send fewer rows per request.");
+            }
+
+            count *= dimension;
+        }
+
+        elements += count;
     }
 
     private static int CheckRows(int previous, int rows, string name)

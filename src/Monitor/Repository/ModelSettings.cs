@@ -35,6 +35,9 @@ public sealed class ModelSettings
     /// <summary>Gets or sets the reference profile file, relative to the model folder. Default: <c>reference.json</c> when it exists.</summary>
     public string? ReferenceProfile { get; set; }
 
+    /// <summary>Gets or sets which versions are served. Default: the highest version only.</summary>
+    public VersionPolicy? VersionPolicy { get; set; }
+
     /// <summary>Reads the settings of one model folder, or returns defaults when it has no <c>monitor.json</c>.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON or holds invalid values.</exception>
     public static ModelSettings Load(string modelDirectory)
@@ -76,6 +79,8 @@ public sealed class ModelSettings
         {
             throw new InvalidDataException($"'{path}': input.scale and input.offset must be finite numbers.");
         }
+
+        this.VersionPolicy?.Validate(path);
 
         if (this.Batching is { MaxBatchSize: < 1 } or { QueueCapacity: < 1 } or { MaxQueueDelayMilliseconds: < 0 })
         {
