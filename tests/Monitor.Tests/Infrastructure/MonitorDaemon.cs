@@ -106,6 +106,9 @@ public sealed class MonitorDaemon : IAsyncDisposable
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    /// <summary>Stops the host as SIGTERM does: readiness turns false, then accepted requests drain.</summary>
+    public Task StopAsync() => this.app.StopAsync();
+
     /// <summary>Scrapes <c>/metrics</c> and parses the samples.</summary>
     public async Task<PrometheusScrape> ScrapeAsync()
     {
