@@ -32,7 +32,7 @@ public static class InferenceRequestDecoder
         if (root.TryGetProperty("id", out JsonElement idElement))
         {
             id = idElement.ValueKind == JsonValueKind.String
-                ? idElement.GetString()
+                ? ReadString(idElement, "'id'")
                 : throw new InferenceRequestException($"'id' is {TensorDataDecoder.Describe(idElement.ValueKind)}; send a string or leave it out.");
         }
 
@@ -355,7 +355,20 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException($"'{property}' of {owner} is missing or not a string.");
         }
 
-        return value.GetString()!;
+        return ReadString(value, $"'{property}' of {owner}");
+    }
+
+    /// <summary>Reads a JSON string, rejecting one that escapes a lone UTF-16 surrogate such as <c>"\ud800"</c>, which has no .NET string form.</summary>
+    private static string ReadString(JsonElement value, string what)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new InferenceRequestException($"{what} is not valid text: it contains an unpaired UTF-16 surrogate escape; send valid Unicode.", exception);
+        }
     }
 
     private static void ReturnBuffers(float[]?[] buffers)
