@@ -21,7 +21,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     {
         await File.WriteAllTextAsync(this.keyFile, Key + "\n");
         this.daemon = await MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("guarded", Fixtures.IrisMlp),
             new Dictionary<string, string?> { ["Monitor:ApiKeyFile"] = this.keyFile, ["Monitor:RepositoryControl:Enabled"] = "true" });
     }
 
@@ -36,14 +36,14 @@ public sealed class ApiKeyTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("POST", "/v2/models/iris/infer")]
-    [InlineData("POST", "/v2/models/iris/versions/1/infer")]
-    [InlineData("POST", "/v1/models/iris:predict")]
-    [InlineData("GET", "/v2/models/iris")]
-    [InlineData("GET", "/v2/models/iris/ready")]
-    [InlineData("POST", "/v2/models/iris/feedback")]
+    [InlineData("POST", "/v2/models/guarded/infer")]
+    [InlineData("POST", "/v2/models/guarded/versions/1/infer")]
+    [InlineData("POST", "/v1/models/guarded:predict")]
+    [InlineData("GET", "/v2/models/guarded")]
+    [InlineData("GET", "/v2/models/guarded/ready")]
+    [InlineData("POST", "/v2/models/guarded/feedback")]
     [InlineData("POST", "/v2/repository/index")]
-    [InlineData("POST", "/v2/repository/models/iris/unload")]
+    [InlineData("POST", "/v2/repository/models/guarded/unload")]
     public async Task MissingOrWrongKeyAnswers401(string method, string path)
     {
         using HttpResponseMessage missing = await this.SendAsync(method, path, null);
@@ -63,9 +63,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task RightKeyIsAccepted()
     {
-        using HttpResponseMessage header = await this.SendAsync("POST", "/v2/models/iris/infer", request => request.Headers.Add("X-API-Key", Key));
-        using HttpResponseMessage bearer = await this.SendAsync("POST", "/v2/models/iris/infer", request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key));
-        using HttpResponseMessage metadata = await this.SendAsync("GET", "/v2/models/iris", request => request.Headers.Add("X-API-Key", Key));
+        using HttpResponseMessage header = await this.SendAsync("POST", "/v2/models/guarded/infer", request => request.Headers.Add("X-API-Key", Key));
+        using HttpResponseMessage bearer = await this.SendAsync("POST", "/v2/models/guarded/infer", request => request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key));
+        using HttpResponseMessage metadata = await this.SendAsync("GET", "/v2/models/guarded", request => request.Headers.Add("X-API-Key", Key));
         using HttpResponseMessage index = await this.SendAsync("POST", "/v2/repository/index", request => request.Headers.Add("X-API-Key", Key));
 
         Assert.Equal(HttpStatusCode.OK, header.StatusCode);
@@ -96,8 +96,8 @@ public sealed class ApiKeyTests : IAsyncLifetime
         File.SetLastWriteTimeUtc(this.keyFile, DateTime.UtcNow.AddMinutes(1));
         await Task.Delay(1200);
 
-        using HttpResponseMessage old = await this.SendAsync("POST", "/v2/models/iris/infer", request => request.Headers.Add("X-API-Key", Key));
-        using HttpResponseMessage current = await this.SendAsync("POST", "/v2/models/iris/infer", request => request.Headers.Add("X-API-Key", rotated));
+        using HttpResponseMessage old = await this.SendAsync("POST", "/v2/models/guarded/infer", request => request.Headers.Add("X-API-Key", Key));
+        using HttpResponseMessage current = await this.SendAsync("POST", "/v2/models/guarded/infer", request => request.Headers.Add("X-API-Key", rotated));
 
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
@@ -107,7 +107,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     public async Task MissingKeyFileStopsStart()
     {
         OptionsValidationException exception = await Assert.ThrowsAsync<OptionsValidationException>(() => MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("guarded", Fixtures.IrisMlp),
             new Dictionary<string, string?> { ["Monitor:ApiKeyFile"] = "/nonexistent/monitor-api-key" },
             waitForReady: false));
 

@@ -28,8 +28,8 @@ public sealed class LiveRepositoryTests
         };
         Assert.NotEqual(expected["1"][0], expected["2"][0]);
 
-        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("iris", Fixtures.IrisMlp), FastWatch);
-        string modelDirectory = Path.Combine(daemon.Repository, "iris");
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("reload", Fixtures.IrisMlp), FastWatch);
+        string modelDirectory = Path.Combine(daemon.Repository, "reload");
         List<Response> responses = [];
         using CancellationTokenSource stop = new(TimeSpan.FromSeconds(90));
         Stopwatch clock = Stopwatch.StartNew();
@@ -68,8 +68,8 @@ public sealed class LiveRepositoryTests
         Assert.Contains(responses, response => response.Status == 404);
 
         PrometheusScrape scrape = await daemon.ScrapeAsync();
-        Assert.Equal(1, scrape.Sum("monitor_model_load_failures_total", ("model", "iris"), ("version", "3")));
-        Assert.Equal(0, scrape.Sum("monitor_model_load_failures_total", ("model", "iris"), ("version", "2")));
+        Assert.Equal(1, scrape.Sum("monitor_model_load_failures_total", ("model", "reload"), ("version", "3")));
+        Assert.Equal(0, scrape.Sum("monitor_model_load_failures_total", ("model", "reload"), ("version", "2")));
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class LiveRepositoryTests
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository =>
         {
-            repository.AddFixture("iris", Fixtures.IrisMlp);
+            repository.AddFixture("reload", Fixtures.IrisMlp);
             repository.AddFixture("mixed", Fixtures.IrisMlp, settingsJson: """{"versionPolicy": {"latest": 1, "all": true}}""");
         });
 
@@ -114,11 +114,11 @@ public sealed class LiveRepositoryTests
     [Fact]
     public async Task ChangedFileReplacesSameVersion()
     {
-        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFile("iris", File.ReadAllBytes(Fixtures.PathOf(Fixtures.IrisMlp))), FastWatch);
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFile("reload", File.ReadAllBytes(Fixtures.PathOf(Fixtures.IrisMlp))), FastWatch);
         using InferenceSession linearSession = new(TestModels.IrisShapedLinear());
         float[] expected = IrisRequests.Reference(linearSession)[0];
 
-        string path = Path.Combine(daemon.Repository, "iris", "1", "model.onnx");
+        string path = Path.Combine(daemon.Repository, "reload", "1", "model.onnx");
         string staging = path + ".tmp";
         await File.WriteAllBytesAsync(staging, TestModels.IrisShapedLinear());
         File.Move(staging, path, overwrite: true);
@@ -126,7 +126,7 @@ public sealed class LiveRepositoryTests
         DateTime deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            (_, JsonElement body) = await daemon.PostAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+            (_, JsonElement body) = await daemon.PostAsync("/v2/models/reload/infer", IrisRequests.Body(IrisRequests.Rows[0]));
             served = Outputs(body);
             if (served.SequenceEqual(expected))
             {
@@ -137,7 +137,7 @@ public sealed class LiveRepositoryTests
         }
 
         Assert.Equal(expected, served);
-        Assert.Equal(["1"], Versions((await daemon.GetAsync("/v2/models/iris")).Body));
+        Assert.Equal(["1"], Versions((await daemon.GetAsync("/v2/models/reload")).Body));
     }
 
     private static async Task RunWorkerAsync(MonitorDaemon daemon, int worker, Stopwatch clock, List<Response> responses, CancellationToken cancellationToken)
@@ -147,7 +147,7 @@ public sealed class LiveRepositoryTests
         {
             int row = (worker + i) % IrisRequests.Rows.Length;
             TimeSpan started = clock.Elapsed;
-            using HttpResponseMessage message = await daemon.PostJsonAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[row]));
+            using HttpResponseMessage message = await daemon.PostJsonAsync("/v2/models/reload/infer", IrisRequests.Body(IrisRequests.Rows[row]));
             string text = await message.Content.ReadAsStringAsync(CancellationToken.None);
             Response response = new((int)message.StatusCode, row, started, null, []);
             if (message.StatusCode == HttpStatusCode.OK)
@@ -189,7 +189,7 @@ public sealed class LiveRepositoryTests
         while (DateTime.UtcNow < deadline)
         {
             HttpStatusCode status;
-            (status, body) = await daemon.GetAsync("/v2/models/iris");
+            (status, body) = await daemon.GetAsync("/v2/models/reload");
             if (status == HttpStatusCode.OK && condition(body))
             {
                 return body;
@@ -206,7 +206,7 @@ public sealed class LiveRepositoryTests
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            using HttpResponseMessage response = await daemon.Client.GetAsync("/v2/models/iris");
+            using HttpResponseMessage response = await daemon.Client.GetAsync("/v2/models/reload");
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return clock.Elapsed;

@@ -9,17 +9,17 @@ public sealed class RepositoryControlTests
 {
     [Theory]
     [InlineData("/v2/repository/index")]
-    [InlineData("/v2/repository/models/iris/load")]
-    [InlineData("/v2/repository/models/iris/unload")]
+    [InlineData("/v2/repository/models/control/load")]
+    [InlineData("/v2/repository/models/control/unload")]
     public async Task ControlOffAnswers403(string path)
     {
-        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("iris", Fixtures.IrisMlp));
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("control", Fixtures.IrisMlp));
 
         (HttpStatusCode status, JsonElement body) = await daemon.PostAsync(path, "{}");
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("Monitor:RepositoryControl:Enabled", body.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, (await daemon.PostAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[0]))).Status);
+        Assert.Equal(HttpStatusCode.OK, (await daemon.PostAsync("/v2/models/control/infer", IrisRequests.Body(IrisRequests.Rows[0]))).Status);
     }
 
     [Fact]
@@ -28,30 +28,30 @@ public sealed class RepositoryControlTests
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
             repository =>
             {
-                repository.AddFixture("iris", Fixtures.IrisMlp);
-                repository.AddFixture("mnist", Fixtures.MnistMlp);
+                repository.AddFixture("control", Fixtures.IrisMlp);
+                repository.AddFixture("control-mnist", Fixtures.MnistMlp);
             },
             new Dictionary<string, string?> { ["Monitor:RepositoryControl:Enabled"] = "true", ["Monitor:RepositoryPollIntervalSeconds"] = "0.2" });
         string infer = IrisRequests.Body(IrisRequests.Rows[0]);
 
         (HttpStatusCode indexStatus, JsonElement index) = await daemon.PostAsync("/v2/repository/index", "");
-        (HttpStatusCode unloadStatus, _) = await daemon.PostAsync("/v2/repository/models/iris/unload", "");
-        (HttpStatusCode afterUnload, _) = await daemon.PostAsync("/v2/models/iris/infer", infer);
+        (HttpStatusCode unloadStatus, _) = await daemon.PostAsync("/v2/repository/models/control/unload", "");
+        (HttpStatusCode afterUnload, _) = await daemon.PostAsync("/v2/models/control/infer", infer);
         await Task.Delay(1000);
-        (HttpStatusCode afterRescan, _) = await daemon.PostAsync("/v2/models/iris/infer", infer);
+        (HttpStatusCode afterRescan, _) = await daemon.PostAsync("/v2/models/control/infer", infer);
         (_, JsonElement unloadedIndex) = await daemon.PostAsync("/v2/repository/index", "");
         (_, JsonElement readyIndex) = await daemon.PostAsync("/v2/repository/index", """{"ready": true}""");
-        (HttpStatusCode loadStatus, JsonElement load) = await daemon.PostAsync("/v2/repository/models/iris/load", "");
-        (HttpStatusCode afterLoad, JsonElement output) = await daemon.PostAsync("/v2/models/iris/infer", infer);
+        (HttpStatusCode loadStatus, JsonElement load) = await daemon.PostAsync("/v2/repository/models/control/load", "");
+        (HttpStatusCode afterLoad, JsonElement output) = await daemon.PostAsync("/v2/models/control/infer", infer);
 
         Assert.Equal(HttpStatusCode.OK, indexStatus);
-        Assert.Equal(["iris 1 READY", "mnist 1 READY"], Describe(index));
+        Assert.Equal(["control 1 READY", "control-mnist 1 READY"], Describe(index));
         Assert.Equal(HttpStatusCode.OK, unloadStatus);
         Assert.Equal(HttpStatusCode.NotFound, afterUnload);
         Assert.Equal(HttpStatusCode.NotFound, afterRescan);
-        Assert.Equal(["iris - UNAVAILABLE", "mnist 1 READY"], Describe(unloadedIndex));
+        Assert.Equal(["control - UNAVAILABLE", "control-mnist 1 READY"], Describe(unloadedIndex));
         Assert.Equal("unloaded by request", unloadedIndex[0].GetProperty("reason").GetString());
-        Assert.Equal(["mnist 1 READY"], Describe(readyIndex));
+        Assert.Equal(["control-mnist 1 READY"], Describe(readyIndex));
         Assert.Equal(HttpStatusCode.OK, loadStatus);
         Assert.Equal("READY", load.GetProperty("version_states")[0].GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.OK, afterLoad);
@@ -59,17 +59,17 @@ public sealed class RepositoryControlTests
     }
 
     [Theory]
-    [InlineData("/v2/repository/models/nosuchmodel/load", HttpStatusCode.NotFound, "not in the repository; models there: broken, iris")]
-    [InlineData("/v2/repository/models/nosuchmodel/unload", HttpStatusCode.NotFound, "not in the repository; models there: broken, iris")]
-    [InlineData("/v2/repository/models/..iris/load", HttpStatusCode.BadRequest, "is invalid")]
-    [InlineData("/v2/repository/models/broken/load", HttpStatusCode.BadRequest, "failed to load")]
+    [InlineData("/v2/repository/models/nosuchmodel/load", HttpStatusCode.NotFound, "not in the repository; models there: control, control-broken")]
+    [InlineData("/v2/repository/models/nosuchmodel/unload", HttpStatusCode.NotFound, "not in the repository; models there: control, control-broken")]
+    [InlineData("/v2/repository/models/..control/load", HttpStatusCode.BadRequest, "is invalid")]
+    [InlineData("/v2/repository/models/control-broken/load", HttpStatusCode.BadRequest, "failed to load")]
     public async Task ControlRejectsUnknownAndBrokenModels(string path, HttpStatusCode expected, string message)
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
             repository =>
             {
-                repository.AddFixture("iris", Fixtures.IrisMlp);
-                repository.AddFile("broken", "not an ONNX model"u8.ToArray());
+                repository.AddFixture("control", Fixtures.IrisMlp);
+                repository.AddFile("control-broken", "not an ONNX model"u8.ToArray());
             },
             new Dictionary<string, string?> { ["Monitor:RepositoryControl:Enabled"] = "true" });
 

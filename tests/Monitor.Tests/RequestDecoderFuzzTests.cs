@@ -31,8 +31,8 @@ public sealed class RequestDecoderFuzzTests
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
             repository =>
             {
-                repository.AddFixture("iris", Fixtures.IrisMlp);
-                repository.AddFixture("mnist", Fixtures.MnistMlp);
+                repository.AddFixture("fuzz", Fixtures.IrisMlp);
+                repository.AddFixture("fuzz-mnist", Fixtures.MnistMlp);
             },
             new Dictionary<string, string?> { ["Monitor:Batching:MaxQueueDelayMilliseconds"] = "0" });
         Random random = new(Seed);
@@ -66,7 +66,7 @@ public sealed class RequestDecoderFuzzTests
         Assert.DoesNotContain(results, result => result.Case.MustFail && result.Status is < 400 or >= 500);
         Assert.DoesNotContain(results, result => result.Status is not (200 or (>= 400 and < 500)));
         Assert.True(results.Count(result => result.Status >= 400) > CaseCount / 2, "Most generated cases should be invalid.");
-        (HttpStatusCode status, _) = await daemon.PostAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+        (HttpStatusCode status, _) = await daemon.PostAsync("/v2/models/fuzz/infer", IrisRequests.Body(IrisRequests.Rows[0]));
         Assert.Equal(HttpStatusCode.OK, status);
         (HttpStatusCode ready, _) = await daemon.GetAsync("/v2/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready);
@@ -74,7 +74,7 @@ public sealed class RequestDecoderFuzzTests
 
     private static FuzzCase NextCase(Random random)
     {
-        string path = random.Next(4) == 0 ? "/v1/models/iris:predict" : "/v2/models/iris/infer";
+        string path = random.Next(4) == 0 ? "/v1/models/fuzz:predict" : "/v2/models/fuzz/infer";
         string valid = path.StartsWith("/v1", StringComparison.Ordinal)
             ? "{\"instances\":[[5.1,3.5,1.4,0.2]]}"
             : IrisRequests.Body(IrisRequests.Rows[random.Next(IrisRequests.Rows.Length)]);
@@ -97,9 +97,9 @@ public sealed class RequestDecoderFuzzTests
                 return new FuzzCase(path, RandomBytes(random), true);
             case 6:
                 string shape = Pick(Shapes, random);
-                return new FuzzCase("/v2/models/iris/infer", Encoding.UTF8.GetBytes(Input(shape, "[1,2,3,4]", "FP32")), shape != "[1,4]");
+                return new FuzzCase("/v2/models/fuzz/infer", Encoding.UTF8.GetBytes(Input(shape, "[1,2,3,4]", "FP32")), shape != "[1,4]");
             default:
-                return new FuzzCase("/v2/models/mnist/infer", Encoding.UTF8.GetBytes(Mutate(MnistBody(random), random)), false);
+                return new FuzzCase("/v2/models/fuzz-mnist/infer", Encoding.UTF8.GetBytes(Mutate(MnistBody(random), random)), false);
         }
     }
 

@@ -12,12 +12,12 @@ public sealed class RequestLimitsTests
     public async Task TensorElementLimitRejectsLargeRequests()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("limits", Fixtures.IrisMlp),
             new Dictionary<string, string?> { ["Monitor:MaxTensorElements"] = "100" });
 
-        (HttpStatusCode atLimit, _) = await daemon.PostAsync("/v2/models/iris/infer", Rows(25));
-        (HttpStatusCode overLimit, JsonElement body) = await daemon.PostAsync("/v2/models/iris/infer", Rows(26));
-        (HttpStatusCode instancesOver, _) = await daemon.PostAsync("/v1/models/iris:predict",
+        (HttpStatusCode atLimit, _) = await daemon.PostAsync("/v2/models/limits/infer", Rows(25));
+        (HttpStatusCode overLimit, JsonElement body) = await daemon.PostAsync("/v2/models/limits/infer", Rows(26));
+        (HttpStatusCode instancesOver, _) = await daemon.PostAsync("/v1/models/limits:predict",
             "{\"instances\":[" + string.Join(",", Enumerable.Repeat("[5.1,3.5,1.4,0.2]", 26)) + "]}");
 
         Assert.Equal(HttpStatusCode.OK, atLimit);
@@ -30,10 +30,10 @@ public sealed class RequestLimitsTests
     public async Task DeclaredShapeIsCheckedBeforeData()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("limits", Fixtures.IrisMlp),
             new Dictionary<string, string?> { ["Monitor:MaxTensorElements"] = "1000", ["Monitor:MaxRowsPerRequest"] = "1000000" });
 
-        (HttpStatusCode status, JsonElement body) = await daemon.PostAsync("/v2/models/iris/infer",
+        (HttpStatusCode status, JsonElement body) = await daemon.PostAsync("/v2/models/limits/infer",
             """{"inputs":[{"name":"keras_tensor","shape":[1000000,4],"datatype":"FP32","data":[1,2,3,4]}]}""");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);

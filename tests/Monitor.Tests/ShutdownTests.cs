@@ -18,7 +18,7 @@ public sealed class ShutdownTests
     public async Task StopLetsQueuedRequestsFinish()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("drain", Fixtures.IrisMlp),
             new Dictionary<string, string?>
             {
                 ["Monitor:Batching:MaxQueueDelayMilliseconds"] = "3000",
@@ -29,7 +29,7 @@ public sealed class ShutdownTests
         const int requestCount = 16;
 
         Task<(HttpStatusCode Status, JsonElement Body)>[] requests = Enumerable.Range(0, requestCount)
-            .Select(i => daemon.PostAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[i % IrisRequests.Rows.Length])))
+            .Select(i => daemon.PostAsync("/v2/models/drain/infer", IrisRequests.Body(IrisRequests.Rows[i % IrisRequests.Rows.Length])))
             .ToArray();
         await WaitForQueueDepthAsync(daemon, requestCount);
         Task stop = daemon.StopAsync();
@@ -50,7 +50,7 @@ public sealed class ShutdownTests
     public async Task GracePeriodBoundsStop()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
-            repository => repository.AddFixture("iris", Fixtures.IrisMlp),
+            repository => repository.AddFixture("drain", Fixtures.IrisMlp),
             new Dictionary<string, string?>
             {
                 ["Monitor:ShutdownGracePeriodSeconds"] = "1",
@@ -58,7 +58,7 @@ public sealed class ShutdownTests
                 ["Monitor:Batching:MaxBatchSize"] = "1000",
             });
 
-        Task<HttpResponseMessage> request = daemon.PostJsonAsync("/v2/models/iris/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+        Task<HttpResponseMessage> request = daemon.PostJsonAsync("/v2/models/drain/infer", IrisRequests.Body(IrisRequests.Rows[0]));
         await WaitForQueueDepthAsync(daemon, 1);
         Stopwatch stopping = Stopwatch.StartNew();
         await daemon.StopAsync();
@@ -80,7 +80,7 @@ public sealed class ShutdownTests
     {
         ModelRegistry registry = daemon.Services.GetRequiredService<ModelRegistry>();
         DateTime deadline = DateTime.UtcNow.AddSeconds(10);
-        while (registry.GetModel("iris").Latest!.Scheduler!.QueueDepth < depth)
+        while (registry.GetModel("drain").Latest!.Scheduler!.QueueDepth < depth)
         {
             Assert.True(DateTime.UtcNow < deadline, $"Fewer than {depth} requests were queued after 10 s.");
             await Task.Delay(10);

@@ -12,6 +12,11 @@ namespace Monitor.Tests.Infrastructure;
 /// A real Monitor daemon on 127.0.0.1 with free ports and a temporary model repository whose
 /// model files link to the shared fixtures.
 /// </summary>
+/// <remarks>
+/// A scrape also carries the series of the other daemons in the test process, because the
+/// exporter listens to the <c>Monitor</c> meter by name. Tests that assert on metrics and run
+/// beside others use model names that no other test class uses.
+/// </remarks>
 public sealed class MonitorDaemon : IAsyncDisposable
 {
     private readonly WebApplication app;
