@@ -44,7 +44,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [InlineData("POST", "/v2/models/guarded/feedback")]
     [InlineData("POST", "/v2/repository/index")]
     [InlineData("POST", "/v2/repository/models/guarded/unload")]
-    public async Task MissingOrWrongKeyAnswers401(string method, string path)
+    public async Task MissingOrWrongKeyReturns401(string method, string path)
     {
         using HttpResponseMessage missing = await this.SendAsync(method, path, null);
         using HttpResponseMessage wrong = await this.SendAsync(method, path, request => request.Headers.Add("X-API-Key", Key + "x"));

@@ -7,6 +7,7 @@ using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests;
 
+[Collection(IsolatedCollection.Name)]
 public sealed class LiveRepositoryTests
 {
     private static readonly Dictionary<string, string?> FastWatch = new()
@@ -50,7 +51,7 @@ public sealed class LiveRepositoryTests
         await Task.Delay(1500);
         TimeSpan removedAt = clock.Elapsed;
         Directory.Delete(modelDirectory, recursive: true);
-        TimeSpan gone = await WaitForNotFoundAsync(daemon, clock);
+        TimeSpan notFoundAt = await WaitForNotFoundAsync(daemon, clock);
         await Task.Delay(1000);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
@@ -61,7 +62,7 @@ public sealed class LiveRepositoryTests
         Assert.DoesNotContain(responses, response => response.Status >= 500);
         Assert.DoesNotContain(responses, response => response.Status is not (200 or 404));
         Assert.DoesNotContain(responses, response => response.Status == 404 && response.Started < removedAt);
-        Assert.DoesNotContain(responses, response => response.Status == 200 && response.Started > gone);
+        Assert.DoesNotContain(responses, response => response.Status == 200 && response.Started > notFoundAt);
         Assert.DoesNotContain(responses, response => response.Status == 200 && !IsCorrect(response, expected));
         Assert.Contains(responses, response => response.Version == "1");
         Assert.Contains(responses, response => response.Version == "2");
@@ -215,7 +216,7 @@ public sealed class LiveRepositoryTests
             await Task.Delay(50);
         }
 
-        throw new TimeoutException("The removed model still answered after 30 s.");
+        throw new TimeoutException("The removed model was still served after 30 s.");
     }
 
     private static string[] Versions(JsonElement metadata) =>

@@ -5,13 +5,14 @@ using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests;
 
+[Collection(IsolatedCollection.Name)]
 public sealed class RepositoryControlTests
 {
     [Theory]
     [InlineData("/v2/repository/index")]
     [InlineData("/v2/repository/models/control/load")]
     [InlineData("/v2/repository/models/control/unload")]
-    public async Task ControlOffAnswers403(string path)
+    public async Task ControlOffReturns403(string path)
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("control", Fixtures.IrisMlp));
 

@@ -26,7 +26,7 @@ public sealed class RequestDecoderFuzzTests
         ["[1,4]", "[-1,4]", "[0,4]", "[1]", "[1,4,1]", "[1.5,4]", "[2147483648,4]", "[4096,4]", "[100000,4]", "[1,1e12]", "[1,2147483647]", "[\"1\",4]", "[]", "[1,4,1,1,1,1,1,1,1,1]"];
 
     [Fact]
-    public async Task MalformedRequestsNeverAnswer5xx()
+    public async Task MalformedRequestsNeverGet5xx()
     {
         await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
             repository =>

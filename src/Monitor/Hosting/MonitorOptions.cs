@@ -65,11 +65,12 @@ public sealed class MonitorOptions
     /// <summary>Gets the circuit breaker settings applied to every model version.</summary>
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
-    /// <summary>Gets or sets the most tensor elements in one inference request, summed over its inputs. Default: 4,194,304 (16 MiB of FP32).</summary>
+    /// <summary>Gets or sets the maximum number of tensor elements in one inference request, summed over its inputs. Default: 4,194,304 (16 MiB of FP32).</summary>
     [Range(1, 1L << 31)]
     public long MaxTensorElements { get; set; } = 1L << 22;
 
-    /// <summary>Gets or sets the most concurrent HTTP/2 streams (requests) on one client connection. Default: 100.</summary>
+    /// <summary>Gets or sets the maximum number of concurrent HTTP/2 streams (requests) on one client connection. Default: 100.</summary>
+    /// <remarks>The plain-HTTP ports speak HTTP/1.1 only, which carries one request at a time per connection.</remarks>
     [Range(1, 10_000)]
     public int MaxStreamsPerConnection { get; set; } = 100;
 

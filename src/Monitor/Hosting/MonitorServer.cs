@@ -64,7 +64,8 @@ public static class MonitorServer
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
 
-            // HTTP/1.1 carries one request at a time per connection; HTTP/2 multiplexes up to this many
+            // HTTP/1.1 carries one request at a time per connection. These plain-HTTP endpoints speak
+            // only HTTP/1.1, because HTTP/2 needs TLS to be negotiated, so this applies to HTTP/2 endpoints.
             kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.Listen(address, options.HttpPort);
             kestrel.Listen(address, options.MetricsPort);

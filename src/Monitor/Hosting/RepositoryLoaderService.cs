@@ -58,7 +58,8 @@ internal sealed class RepositoryLoaderService : BackgroundService
     {
         await base.StopAsync(cancellationToken);
 
-        // the web server stopped first and waited for its requests; what remains are queued batches
+        // the host stops services in reverse order and registers the web server last, so the server
+        // has already waited for the requests it accepted; each version goes once its queue is empty
         this.logger.Draining(this.options.ShutdownGracePeriodSeconds);
         await this.registry.DrainAsync(cancellationToken);
     }

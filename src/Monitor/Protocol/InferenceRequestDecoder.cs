@@ -16,8 +16,8 @@ public static class InferenceRequestDecoder
     /// <summary>Decodes a <c>POST /v2/models/{m}/infer</c> body.</summary>
     /// <param name="root">The parsed request body.</param>
     /// <param name="model">The model version that serves the request.</param>
-    /// <param name="maxRows">The most rows per request.</param>
-    /// <param name="maxElements">The most tensor elements per request, summed over the inputs.</param>
+    /// <param name="maxRows">The maximum number of rows per request.</param>
+    /// <param name="maxElements">The maximum number of tensor elements per request, summed over the inputs.</param>
     /// <exception cref="InferenceRequestException">The request does not fit the protocol, the model or the limits.</exception>
     public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows, long maxElements = long.MaxValue)
     {

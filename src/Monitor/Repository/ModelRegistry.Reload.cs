@@ -78,7 +78,8 @@ public sealed partial class ModelRegistry
             }
         }
 
-        this.hasUnsettledFiles = waiting;
+        // a pass over one model keeps what the last full pass found about the others
+        this.hasUnsettledFiles = onlyModel is null ? waiting : this.hasUnsettledFiles || waiting;
     }
 
     /// <summary>Scans the repository; after the first pass a failed scan is logged and changes nothing.</summary>
