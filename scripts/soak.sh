@@ -11,7 +11,6 @@
 # Exit status: 0 when, over the second half, RSS grew less than 10 % and open descriptors by at
 # most 8, and every request got 200; 1 otherwise; 2 on a usage or start error.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 duration=600
 rate=50
@@ -24,7 +23,7 @@ while [ $# -gt 0 ]; do
     --duration) duration="$2"; shift 2 ;;
     --rate) rate="$2"; shift 2 ;;
     --csv) csv="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "soak.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
 done
@@ -37,6 +36,10 @@ if ! [[ "$rate" =~ ^[0-9]+$ ]] || [ "$rate" -lt 1 ] || [ "$rate" -gt 500 ]; then
   echo "soak.sh: --rate must be an integer from 1 to 500 requests per second, got '$rate'." >&2
   exit 2
 fi
+
+# a relative --csv path is taken from the caller's folder, before the script moves to the repository root
+csv="$(realpath -m "$csv")"
+cd "$(dirname "$0")/.."
 
 fixtures="${MONITOR_FIXTURES:-$(cd .. && pwd)/shared/fixtures}"
 model="$fixtures/keras-mnist-mlp-784-300-50-10.onnx"
