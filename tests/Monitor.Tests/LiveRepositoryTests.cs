@@ -141,6 +141,63 @@ public sealed class LiveRepositoryTests
         Assert.Equal(["1"], Versions((await daemon.GetAsync("/v2/models/reload")).Body));
     }
 
+    [Fact]
+    public async Task SymlinkSwapOutsideRepositoryIsFound()
+    {
+        // laid out as a Kubernetes volume update does it: the model file links through a folder
+        // link that is swapped in one rename, outside the watched folder, so no event arrives
+        string volume = Path.Combine(Path.GetTempPath(), "monitor-tests", $"volume-{Guid.NewGuid():N}");
+        string first = Path.Combine(volume, "..2026_first");
+        string second = Path.Combine(volume, "..2026_second");
+        string data = Path.Combine(volume, "..data");
+        Directory.CreateDirectory(first);
+        Directory.CreateDirectory(second);
+        File.Copy(Fixtures.PathOf(Fixtures.IrisMlp), Path.Combine(first, "model.onnx"));
+        Directory.CreateSymbolicLink(data, first);
+        using InferenceSession linearSession = new(TestModels.IrisShapedLinear());
+        float[] expected = IrisRequests.Reference(linearSession)[0];
+        try
+        {
+            await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
+                repository =>
+                {
+                    string version = Path.Combine(repository.Root, "reload-volume", "1");
+                    Directory.CreateDirectory(version);
+                    File.CreateSymbolicLink(Path.Combine(version, "model.onnx"), Path.Combine(data, "model.onnx"));
+                },
+                FastWatch);
+            (_, JsonElement before) = await daemon.PostAsync("/v2/models/reload-volume/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+
+            await File.WriteAllBytesAsync(Path.Combine(second, "model.onnx"), TestModels.IrisShapedLinear());
+            string staging = Path.Combine(volume, "..data_tmp");
+            Directory.CreateSymbolicLink(staging, second);
+            await RenameOverAsync(staging, data);
+            float[] served = [];
+            DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+            while (DateTime.UtcNow < deadline && !served.SequenceEqual(expected))
+            {
+                await Task.Delay(100);
+                (_, JsonElement body) = await daemon.PostAsync("/v2/models/reload-volume/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+                served = Outputs(body);
+            }
+
+            Assert.NotEqual(expected, Outputs(before));
+            Assert.Equal(expected, served);
+        }
+        finally
+        {
+            Directory.Delete(volume, recursive: true);
+        }
+    }
+
+    /// <summary>Renames a link over another in one rename(2), which File.Move does not do for links to folders.</summary>
+    private static async Task RenameOverAsync(string source, string destination)
+    {
+        using Process move = Process.Start("mv", ["-T", source, destination]);
+        await move.WaitForExitAsync();
+        Assert.Equal(0, move.ExitCode);
+    }
+
     private static async Task RunWorkerAsync(MonitorDaemon daemon, int worker, Stopwatch clock, List<Response> responses, CancellationToken cancellationToken)
     {
         // bounded in count and, through the token, in time
