@@ -142,6 +142,27 @@ public sealed class LiveRepositoryTests
     }
 
     [Fact]
+    public async Task NewModelIsNotFoundUntilReady()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(repository => repository.AddFixture("reload-existing", Fixtures.IrisMlp), FastWatch);
+
+        Task copy = WriteSlowlyAsync(Path.Combine(daemon.Repository, "reload-new", "1", "model.onnx"), TestModels.IrisShapedLinear());
+        List<HttpStatusCode> statuses = [];
+        DateTime deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && (statuses.Count == 0 || statuses[^1] != HttpStatusCode.OK))
+        {
+            (HttpStatusCode status, _) = await daemon.PostAsync("/v2/models/reload-new/infer", IrisRequests.Body(IrisRequests.Rows[0]));
+            statuses.Add(status);
+            await Task.Delay(20);
+        }
+
+        await copy;
+        Assert.Equal(HttpStatusCode.OK, statuses[^1]);
+        Assert.All(statuses, status => Assert.Contains(status, new[] { HttpStatusCode.NotFound, HttpStatusCode.OK }));
+        Assert.Equal(HttpStatusCode.NotFound, statuses[0]);
+    }
+
+    [Fact]
     public async Task SymlinkSwapOutsideRepositoryIsFound()
     {
         // laid out as a Kubernetes volume update does it: the model file links through a folder

@@ -118,7 +118,8 @@ public sealed partial class ModelRegistry
             return false;
         }
 
-        ServedModel served = this.models.GetOrAdd(entry.Name, name => new ServedModel(name));
+        // a new model appears only once a load starts, so that it gets no 503 while its files settle
+        ServedModel? served = this.models.GetValueOrDefault(entry.Name);
         IReadOnlyList<ModelVersionEntry> selected = (settings.VersionPolicy ?? VersionPolicy.Default).Select(entry.Versions);
         bool waiting = false;
         foreach (ModelVersionEntry version in selected)
@@ -150,10 +151,15 @@ public sealed partial class ModelRegistry
 
             this.unsettled.Remove(key);
             this.attempted[key] = fingerprint;
+            served ??= this.models.GetOrAdd(entry.Name, name => new ServedModel(name));
             this.LoadVersion(served, version, settings);
         }
 
-        this.RetireUnselected(served, selected);
+        if (served is not null)
+        {
+            this.RetireUnselected(served, selected);
+        }
+
         return waiting;
     }
 
