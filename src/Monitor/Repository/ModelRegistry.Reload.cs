@@ -118,8 +118,10 @@ public sealed partial class ModelRegistry
             return false;
         }
 
-        // a new model appears only once a load starts, so that it gets no 503 while its files settle
+        // a new model is registered once its first load attempt ends, so that requests get 404
+        // rather than 503 while its files settle and load
         ServedModel? served = this.models.GetValueOrDefault(entry.Name);
+        bool isNew = served is null;
         IReadOnlyList<ModelVersionEntry> selected = (settings.VersionPolicy ?? VersionPolicy.Default).Select(entry.Versions);
         bool waiting = false;
         foreach (ModelVersionEntry version in selected)
@@ -151,12 +153,17 @@ public sealed partial class ModelRegistry
 
             this.unsettled.Remove(key);
             this.attempted[key] = fingerprint;
-            served ??= this.models.GetOrAdd(entry.Name, name => new ServedModel(name));
+            served ??= new ServedModel(entry.Name);
             this.LoadVersion(served, version, settings);
         }
 
         if (served is not null)
         {
+            if (isNew)
+            {
+                served = this.models.GetOrAdd(entry.Name, served);
+            }
+
             this.RetireUnselected(served, selected);
         }
 
