@@ -61,7 +61,7 @@ public sealed class LiveRepositoryTests
         Assert.Equal("READY", States(afterFailure)["2"]);
         Assert.DoesNotContain(responses, response => response.Status >= 500);
         Assert.DoesNotContain(responses, response => response.Status is not (200 or 404));
-        Assert.DoesNotContain(responses, response => response.Status == 404 && response.Started < removedAt);
+        Assert.DoesNotContain(responses, response => response.Status == 404 && response.Finished < removedAt);
         Assert.DoesNotContain(responses, response => response.Status == 200 && response.Started > notFoundAt);
         Assert.DoesNotContain(responses, response => response.Status == 200 && !IsCorrect(response, expected));
         Assert.Contains(responses, response => response.Version == "1");
@@ -228,7 +228,7 @@ public sealed class LiveRepositoryTests
             TimeSpan started = clock.Elapsed;
             using HttpResponseMessage message = await daemon.PostJsonAsync("/v2/models/reload/infer", IrisRequests.Body(IrisRequests.Rows[row]));
             string text = await message.Content.ReadAsStringAsync(CancellationToken.None);
-            Response response = new((int)message.StatusCode, row, started, null, []);
+            Response response = new((int)message.StatusCode, row, started, clock.Elapsed, null, []);
             if (message.StatusCode == HttpStatusCode.OK)
             {
                 JsonElement body = JsonDocument.Parse(text).RootElement;
@@ -307,5 +307,5 @@ public sealed class LiveRepositoryTests
     private static float[] Outputs(JsonElement body) =>
         body.GetProperty("outputs")[0].GetProperty("data").EnumerateArray().Select(value => value.GetSingle()).ToArray();
 
-    private sealed record Response(int Status, int Row, TimeSpan Started, string? Version, float[] Output);
+    private sealed record Response(int Status, int Row, TimeSpan Started, TimeSpan Finished, string? Version, float[] Output);
 }
