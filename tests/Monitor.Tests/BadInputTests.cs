@@ -100,7 +100,7 @@ public sealed class BadInputTests
         using HttpResponseMessage response = await this.daemon.Client.PostAsync(IrisInfer, content);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("not valid UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("invalid UTF-8", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     [Fact]

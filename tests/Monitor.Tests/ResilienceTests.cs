@@ -8,6 +8,7 @@ using Monitor.Tests.Infrastructure;
 
 namespace Monitor.Tests;
 
+[Collection(IsolatedCollection.Name)]
 public sealed class ResilienceTests
 {
     private static readonly float[][] IrisRows =

@@ -56,10 +56,6 @@ public sealed class MonitorOptions
     [Range(1, 1 << 20)]
     public int MaxRowsPerRequest { get; set; } = 4096;
 
-    /// <summary>Gets or sets the most values in one request tensor. Default: 8,388,608 (32 MiB of float32).</summary>
-    [Range(1, 1L << 30)]
-    public long MaxTensorElements { get; set; } = Monitor.Protocol.InferenceRequestDecoder.DefaultMaxElements;
-
     /// <summary>
     /// Gets or sets whether readiness requires every model in the repository to have a ready
     /// version. When false, the server is ready once the first load pass is over and at least
@@ -86,4 +82,34 @@ public sealed class MonitorOptions
 
     /// <summary>Gets the model-quality settings: prediction ids, feedback and drift.</summary>
     public Monitor.Quality.QualityOptions Quality { get; set; } = new();
+
+    /// <summary>Gets or sets the maximum number of tensor elements in one inference request, summed over its inputs. Default: 4,194,304 (16 MiB of FP32).</summary>
+    [Range(1, 1L << 31)]
+    public long MaxTensorElements { get; set; } = 1L << 22;
+
+    /// <summary>Gets or sets the maximum number of concurrent HTTP/2 streams (requests) on one client connection. Default: 100.</summary>
+    /// <remarks>The plain-HTTP ports speak HTTP/1.1 only, which carries one request at a time per connection.</remarks>
+    [Range(1, 10_000)]
+    public int MaxStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>Gets or sets a file whose content is the API key that clients send; unset leaves the API open. Default: unset.</summary>
+    public string? ApiKeyFile { get; set; }
+
+    /// <summary>Gets or sets how long a stopping daemon lets accepted requests finish, in seconds. Default: 20.</summary>
+    [Range(0, 3600)]
+    public double ShutdownGracePeriodSeconds { get; set; } = 20;
+
+    /// <summary>Gets or sets whether the daemon watches the repository and loads, replaces and unloads versions while it runs. Default: true.</summary>
+    public bool WatchRepository { get; set; } = true;
+
+    /// <summary>Gets or sets the interval of the full repository rescan that backs up file system events, in seconds. Default: 10.</summary>
+    [Range(0.1, 86_400)]
+    public double RepositoryPollIntervalSeconds { get; set; } = 10;
+
+    /// <summary>Gets or sets how long a new or changed model file must stay unchanged before it is loaded, in seconds. Default: 2.</summary>
+    [Range(0, 3600)]
+    public double RepositorySettleSeconds { get; set; } = 2;
+
+    /// <summary>Gets the settings of the repository control endpoints under <c>/v2/repository</c>.</summary>
+    public RepositoryControlOptions RepositoryControl { get; set; } = new();
 }

@@ -54,6 +54,7 @@ public static class MonitorServer
                 options => string.IsNullOrEmpty(options.ModelRepository) || Directory.Exists(options.ModelRepository),
                 "Monitor:ModelRepository names a folder that does not exist; give the absolute path of the folder that holds <model>/<version>/model.onnx.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MonitorOptions>, MonitorOptionsValidator>();
 
         MonitorOptions options = builder.Configuration.GetSection(MonitorOptions.SectionName).Get<MonitorOptions>() ?? new MonitorOptions();
         ConfigureKestrel(builder, options);
@@ -77,6 +78,10 @@ public static class MonitorServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+
+            // HTTP/1.1 carries one request at a time per connection. These plain-HTTP endpoints speak
+            // only HTTP/1.1, because HTTP/2 needs TLS to be negotiated, so this applies to HTTP/2 endpoints.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
             kestrel.Listen(address, options.HttpPort);
             kestrel.Listen(address, options.MetricsPort);
         });
@@ -101,11 +106,16 @@ public static class MonitorServer
         services.AddSingleton<ServerLifetime>();
         services.AddSingleton<InferenceEndpoints>();
         services.AddSingleton<MetadataEndpoints>();
+        services.AddSingleton<RepositoryEndpoints>();
+        services.AddSingleton<ApiKeyStore>();
         services.AddHostedService<RepositoryLoaderService>();
         services.AddHostedService<CanaryEvaluationService>();
         services.AddSingleton<GpuMetrics>();
         services.AddHostedService(provider => provider.GetRequiredService<GpuMetrics>());
         services.AddStatusPage();
+
+        // the web server stops first and lets accepted requests finish, then the loader drains the queues
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownGracePeriodSeconds));
         AddResiliencePipelines(services);
 
         if (!options.ExportMetrics)
@@ -160,8 +170,10 @@ public static class MonitorServer
 
             return next(context);
         });
+        app.UseMiddleware<ApiKeyMiddleware>();
 
         app.Services.GetRequiredService<MetadataEndpoints>().Map(app);
+        app.Services.GetRequiredService<RepositoryEndpoints>().Map(app);
         app.Services.GetRequiredService<InferenceEndpoints>().Map(app);
         app.Services.GetRequiredService<FeedbackEndpoints>().Map(app);
         app.MapStatusPage();

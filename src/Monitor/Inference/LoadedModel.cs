@@ -15,7 +15,9 @@ public sealed class LoadedModel : IDisposable
     private readonly string[] outputNames;
     private readonly string[] inputNames;
     private readonly RunOptions runOptions = new();
+    private readonly TaskCompletionSource unloaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int leases = 1;
+    private int disposed;
 
     internal LoadedModel(
         string name,
@@ -88,6 +90,9 @@ public sealed class LoadedModel : IDisposable
     /// <summary>Gets or sets the scheduler that queues and batches this version's requests.</summary>
     internal InferenceScheduler? Scheduler { get; set; }
 
+    /// <summary>Gets a task that completes once the session is disposed, after the last lease and the last queued batch.</summary>
+    public Task Unloaded => this.unloaded.Task;
+
     /// <summary>Takes a lease that keeps the session alive until <see cref="Release"/>; false once disposal began.</summary>
     public bool TryAcquire()
     {
@@ -110,7 +115,7 @@ public sealed class LoadedModel : IDisposable
     {
         if (Interlocked.Decrement(ref this.leases) == 0)
         {
-            this.DisposeSession();
+            this.Unload();
         }
     }
 
@@ -143,19 +148,40 @@ public sealed class LoadedModel : IDisposable
         }
     }
 
-    /// <summary>Ends the loaded state: new requests are refused and the session goes with the last lease.</summary>
+    /// <summary>
+    /// Ends the loaded state: once the requests that hold a lease end, the scheduler stops and the
+    /// session is disposed. Requests that resolved this version before it was replaced still run on it.
+    /// </summary>
     public void Dispose()
     {
-        this.Scheduler?.Complete();
-        this.Release();
+        if (Interlocked.Exchange(ref this.disposed, 1) == 0)
+        {
+            this.Release();
+        }
     }
 
     private static ModelTask InferTask(TensorSpec firstOutput) =>
         firstOutput.Rank >= 2 && firstOutput.Dimensions[^1] > 1 ? ModelTask.Classification : ModelTask.Regression;
 
+    /// <summary>Stops the scheduler and disposes the session after its loop exits, so that no batch runs on a disposed session.</summary>
+    private void Unload()
+    {
+        InferenceScheduler? scheduler = this.Scheduler;
+        if (scheduler is null)
+        {
+            this.DisposeSession();
+            return;
+        }
+
+        // no request holds a lease now, so the queue holds at most requests whose callers went away
+        scheduler.Complete();
+        _ = scheduler.Completion.ContinueWith(_ => this.DisposeSession(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
     private void DisposeSession()
     {
         this.session.Dispose();
         this.runOptions.Dispose();
+        this.unloaded.TrySetResult();
     }
 }

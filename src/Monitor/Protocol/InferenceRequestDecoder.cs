@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Monitor.Inference;
+using Monitor.Telemetry;
 
 namespace Monitor.Protocol;
 
@@ -11,12 +13,14 @@ namespace Monitor.Protocol;
 /// </summary>
 public static class InferenceRequestDecoder
 {
-    /// <summary>The default limit on values in one tensor: 8,388,608, that is 32 MiB of float32.</summary>
-    public const long DefaultMaxElements = 8L << 20;
 
     /// <summary>Decodes a <c>POST /v2/models/{m}/infer</c> body.</summary>
-    /// <exception cref="InferenceRequestException">The request does not fit the protocol or the model.</exception>
-    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows, long maxElements = DefaultMaxElements)
+    /// <param name="root">The parsed request body.</param>
+    /// <param name="model">The model version that serves the request.</param>
+    /// <param name="maxRows">The maximum number of rows per request.</param>
+    /// <param name="maxElements">The maximum number of tensor elements per request, summed over the inputs.</param>
+    /// <exception cref="InferenceRequestException">The request does not fit the protocol, the model or the limits.</exception>
+    public static DecodedRequest DecodeV2(JsonElement root, LoadedModel model, int maxRows, long maxElements = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -29,7 +33,7 @@ public static class InferenceRequestDecoder
         if (root.TryGetProperty("id", out JsonElement idElement))
         {
             id = idElement.ValueKind == JsonValueKind.String
-                ? ReadString(idElement, "id")
+                ? ReadString(idElement, "'id'")
                 : throw new InferenceRequestException($"'id' is {TensorDataDecoder.Describe(idElement.ValueKind)}; send a string or leave it out.");
         }
 
@@ -42,11 +46,12 @@ public static class InferenceRequestDecoder
         float[]?[] buffers = new float[model.Inputs.Count][];
         long[][] shapes = new long[model.Inputs.Count][];
         int rows = -1;
+        long elements = 0;
         try
         {
             foreach (JsonElement input in inputs.EnumerateArray())
             {
-                int index = DecodeInput(input, model, buffers, shapes, maxRows, maxElements);
+                int index = DecodeInput(input, model, buffers, shapes, maxRows, maxElements, ref elements);
                 rows = CheckRows(rows, (int)shapes[index][0], model.Inputs[index].Name);
             }
 
@@ -69,8 +74,8 @@ public static class InferenceRequestDecoder
     }
 
     /// <summary>Decodes a TF Serving <c>POST /v1/models/{m}:predict</c> body with row-wise <c>instances</c>.</summary>
-    /// <exception cref="InferenceRequestException">The request does not fit the model.</exception>
-    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows, long maxElements = DefaultMaxElements)
+    /// <exception cref="InferenceRequestException">The request does not fit the model or the limits.</exception>
+    public static DecodedRequest DecodeInstances(JsonElement root, LoadedModel model, int maxRows, long maxElements = long.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(model);
 
@@ -94,8 +99,10 @@ public static class InferenceRequestDecoder
         long[] shape = spec.Dimensions.Select(dimension => dimension < 0 ? 1 : dimension).ToArray();
         shape[0] = rows;
         CheckFixedBatch(spec, rows);
+        long elements = 0;
+        AddElements(ref elements, shape, maxElements, spec.ShortName);
 
-        int length = CheckElementCount(shape, spec.ShortName, maxElements);
+        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         try
         {
@@ -110,7 +117,7 @@ public static class InferenceRequestDecoder
         }
     }
 
-    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows, long maxElements)
+    private static int DecodeInput(JsonElement input, LoadedModel model, float[]?[] buffers, long[][] shapes, int maxRows, long maxElements, ref long elements)
     {
         if (input.ValueKind != JsonValueKind.Object)
         {
@@ -150,13 +157,14 @@ public static class InferenceRequestDecoder
         long[] shape = DecodeShape(input, name);
         CheckShape(spec, shape, name, model.Name);
         CheckRowCount((int)shape[0], maxRows, name);
+        AddElements(ref elements, shape, maxElements, name);
 
         if (!input.TryGetProperty("data", out JsonElement data))
         {
             throw new InferenceRequestException($"Input '{name}' has no 'data'; send its values as an array.");
         }
 
-        int length = CheckElementCount(shape, name, maxElements);
+        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         buffers[index] = buffer;
         shapes[index] = shape;
@@ -164,23 +172,6 @@ public static class InferenceRequestDecoder
         TensorDataDecoder decoder = new(name, datatype, buffer.AsSpan(0, length), model.Settings.Input);
         decoder.DecodeTensor(data, shape);
         return index;
-    }
-
-    /// <summary>Checks the values a shape needs against the per-request limit before any buffer is rented.</summary>
-    private static int CheckElementCount(long[] shape, string name, long maxElements)
-    {
-        long count = 1;
-        foreach (long dimension in shape)
-        {
-            count *= dimension;
-            if (count > maxElements)
-            {
-                throw new InferenceRequestException(
-                    $"Input '{name}': shape {FormatShape(shape)} needs more than {maxElements} values, the limit per tensor (Monitor:MaxTensorElements); send fewer rows per request.");
-            }
-        }
-
-        return (int)count;
     }
 
     private static long[] DecodeShape(JsonElement input, string name)
@@ -252,6 +243,26 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException(
                 $"Input '{name}' has {rows} rows, over the limit of {maxRows} per request (Monitor:MaxRowsPerRequest); split the request.");
         }
+    }
+
+    /// <summary>Adds the elements of one input to the request's total and rejects the request before any buffer is allocated when the total is over the limit.</summary>
+    private static void AddElements(ref long elements, long[] shape, long maxElements, string name)
+    {
+        // every dimension is at most int.MaxValue, so the product is checked step by step against the limit
+        long count = 1;
+        foreach (long dimension in shape)
+        {
+            if (dimension != 0 && count > (maxElements - elements) / dimension)
+            {
+                throw new InferenceRequestException(
+                    StatusCodes.Status413PayloadTooLarge, Outcomes.BadRequest,
+                    $"Input '{name}' with shape {FormatShape(shape)} takes the request over the limit of {maxElements} tensor elements (Monitor:MaxTensorElements); send fewer rows per request.");
+            }
+
+            count *= dimension;
+        }
+
+        elements += count;
     }
 
     private static int CheckRows(int previous, int rows, string name)
@@ -348,11 +359,11 @@ public static class InferenceRequestDecoder
             throw new InferenceRequestException($"'{property}' of {owner} is missing or not a string.");
         }
 
-        return ReadString(value, property);
+        return ReadString(value, $"'{property}' of {owner}");
     }
 
-    /// <summary>Reads a JSON string, refusing one that is not valid UTF-8.</summary>
-    internal static string ReadString(JsonElement value, string property)
+    /// <summary>Reads a JSON string, rejecting invalid UTF-8 and escapes of a lone UTF-16 surrogate such as <c>"\ud800"</c>, which have no .NET string form.</summary>
+    private static string ReadString(JsonElement value, string what)
     {
         try
         {
@@ -360,7 +371,7 @@ public static class InferenceRequestDecoder
         }
         catch (InvalidOperationException exception)
         {
-            throw new InferenceRequestException($"'{property}' is not valid UTF-8 text; send UTF-8 encoded JSON.", exception);
+            throw new InferenceRequestException($"{what} is not valid text: it holds invalid UTF-8 or an unpaired UTF-16 surrogate escape; send valid Unicode as UTF-8.", exception);
         }
     }
 

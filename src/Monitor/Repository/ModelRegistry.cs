@@ -12,7 +12,7 @@ namespace Monitor.Repository;
 /// The models the daemon serves, by name and version. Request paths are looked up here and
 /// never turned into file paths.
 /// </summary>
-public sealed class ModelRegistry : IDisposable
+public sealed partial class ModelRegistry : IDisposable
 {
     private readonly ConcurrentDictionary<string, ServedModel> models = new(StringComparer.Ordinal);
     private readonly MonitorOptions options;
@@ -54,21 +54,10 @@ public sealed class ModelRegistry : IDisposable
 
     public IReadOnlyCollection<ServedModel> Models => this.models.Values.OrderBy(model => model.Name, StringComparer.Ordinal).ToArray();
 
-    /// <summary>Loads the latest version of every model in the repository.</summary>
+    /// <summary>Loads the versions that each model's policy selects, at once, without waiting for files to settle.</summary>
     public void LoadRepository()
     {
-        List<string> skipped = [];
-        IReadOnlyList<ModelEntry> entries = ModelRepositoryScanner.Scan(this.options.ModelRepository, skipped);
-        foreach (string reason in skipped)
-        {
-            this.logger.RepositoryEntrySkipped(reason);
-        }
-
-        foreach (ModelEntry entry in entries)
-        {
-            this.LoadModel(entry);
-        }
-
+        this.Synchronize(settle: false, CancellationToken.None);
         this.initialLoadDone = true;
         this.logger.RepositoryLoaded(this.options.ModelRepository, this.models.Values.Count(model => model.Latest is not null), this.models.Count);
     }
@@ -119,30 +108,6 @@ public sealed class ModelRegistry : IDisposable
         }
 
         this.models.Clear();
-    }
-
-    private void LoadModel(ModelEntry entry)
-    {
-        ServedModel served = this.models.GetOrAdd(entry.Name, name => new ServedModel(name));
-        ModelVersionEntry latest = entry.Versions[^1];
-        served.SetState(latest.Version, ModelVersionState.Loading, null);
-
-        try
-        {
-            ModelSettings settings = ModelSettings.Load(entry.Directory);
-            LoadedModel loaded = this.loader.Load(entry.Name, latest, settings);
-            served.Publish(loaded);
-        }
-        catch (ModelLoadException exception)
-        {
-            served.SetState(latest.Version, ModelVersionState.Failed, exception.Message);
-        }
-        catch (Exception exception) when (exception is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            this.logger.ModelLoadFailed(entry.Name, latest.Version, entry.Directory, exception.Message, exception);
-            this.metrics.RecordLoadFailure(entry.Name, latest.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            served.SetState(latest.Version, ModelVersionState.Failed, exception.Message);
-        }
     }
 
     private IEnumerable<Measurement<int>> ObserveLoaded()

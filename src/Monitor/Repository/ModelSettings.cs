@@ -38,6 +38,9 @@ public sealed class ModelSettings
     /// <summary>Gets or sets the labelled dataset that the daemon scores this model on, on a schedule.</summary>
     public EvaluationSettings? Evaluation { get; set; }
 
+    /// <summary>Gets or sets which versions are served. Default: the highest version only.</summary>
+    public VersionPolicy? VersionPolicy { get; set; }
+
     /// <summary>Reads the settings of one model folder, or returns defaults when it has no <c>monitor.json</c>.</summary>
     /// <exception cref="InvalidDataException">The file is not valid JSON or holds invalid values.</exception>
     public static ModelSettings Load(string modelDirectory)
@@ -85,6 +88,8 @@ public sealed class ModelSettings
         {
             throw new InvalidDataException($"'{path}': evaluation.dataset must name a file inside the model folder and evaluation.intervalSeconds must be from 1 to 31536000 (a year).");
         }
+
+        this.VersionPolicy?.Validate(path);
 
         if (this.Batching is { MaxBatchSize: < 1 } or { QueueCapacity: < 1 } or { MaxQueueDelayMilliseconds: < 0 })
         {

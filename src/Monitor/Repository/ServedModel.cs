@@ -14,6 +14,7 @@ public sealed class ServedModel : IDisposable
     private readonly object gate = new();
     private SortedDictionary<long, LoadedModel> ready = [];
     private readonly SortedDictionary<long, VersionStatus> states = [];
+    private bool removed;
 
     public ServedModel(string name)
     {
@@ -63,6 +64,11 @@ public sealed class ServedModel : IDisposable
     {
         lock (this.gate)
         {
+            if (this.removed)
+            {
+                throw InferenceRequestException.NotFound($"Model '{this.Name}' was removed from the repository.");
+            }
+
             if (version is null)
             {
                 return this.ready.Count > 0
@@ -95,28 +101,76 @@ public sealed class ServedModel : IDisposable
         }
     }
 
-    /// <summary>Makes a loaded version ready and unloads the versions it replaces.</summary>
-    internal void Publish(LoadedModel loaded, int keepVersions = 1)
+    /// <summary>
+    /// Makes a loaded version ready in one step and unloads the instance it replaces, if any, once
+    /// that instance's last request ends.
+    /// </summary>
+    /// <returns>The replaced instance, already disposed, or null.</returns>
+    internal LoadedModel? Publish(LoadedModel loaded)
     {
-        List<LoadedModel> retired = [];
+        ArgumentNullException.ThrowIfNull(loaded);
+
+        LoadedModel? replaced;
         lock (this.gate)
         {
-            SortedDictionary<long, LoadedModel> next = new(this.ready) { [loaded.Version] = loaded };
-            while (next.Count > keepVersions)
-            {
-                long oldest = next.Keys.First();
-                retired.Add(next[oldest]);
-                next.Remove(oldest);
-                this.states[oldest] = new VersionStatus(oldest, ModelVersionState.Unloading, null);
-            }
-
+            SortedDictionary<long, LoadedModel> next = new(this.ready);
+            next.TryGetValue(loaded.Version, out replaced);
+            next[loaded.Version] = loaded;
             this.ready = next;
             this.states[loaded.Version] = new VersionStatus(loaded.Version, ModelVersionState.Ready, null);
         }
 
-        foreach (LoadedModel model in retired)
+        replaced?.Dispose();
+        return replaced;
+    }
+
+    /// <summary>Stops serving one version; it shows as unloading until its last request ends.</summary>
+    /// <returns>The retired instance, already disposed, or null when the version was not ready.</returns>
+    internal LoadedModel? Retire(long version)
+    {
+        LoadedModel? retired;
+        VersionStatus unloading = new(version, ModelVersionState.Unloading, null);
+        lock (this.gate)
         {
-            model.Dispose();
+            if (!this.ready.TryGetValue(version, out retired))
+            {
+                return null;
+            }
+
+            SortedDictionary<long, LoadedModel> next = new(this.ready);
+            next.Remove(version);
+            this.ready = next;
+            this.states[version] = unloading;
+        }
+
+        retired.Dispose();
+        _ = retired.Unloaded.ContinueWith(_ => this.ForgetState(unloading), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        return retired;
+    }
+
+    /// <summary>Retires every version and answers later requests with 404, for a model that left the repository.</summary>
+    /// <returns>The retired instances, already disposed.</returns>
+    internal IReadOnlyList<LoadedModel> Remove()
+    {
+        long[] versions;
+        lock (this.gate)
+        {
+            this.removed = true;
+            versions = this.ready.Keys.ToArray();
+        }
+
+        return versions.Select(this.Retire).OfType<LoadedModel>().ToArray();
+    }
+
+    /// <summary>Drops the state of a version that is neither ready nor unloading, such as a failed one whose folder is gone.</summary>
+    internal void ClearState(long version)
+    {
+        lock (this.gate)
+        {
+            if (!this.ready.ContainsKey(version) && this.states.TryGetValue(version, out VersionStatus? status) && status.State != ModelVersionState.Unloading)
+            {
+                this.states.Remove(version);
+            }
         }
     }
 
@@ -130,6 +184,18 @@ public sealed class ServedModel : IDisposable
             }
 
             this.ready = [];
+        }
+    }
+
+    private void ForgetState(VersionStatus unloading)
+    {
+        lock (this.gate)
+        {
+            // a newer load of the same version replaces the record, and then it stays
+            if (this.states.TryGetValue(unloading.Version, out VersionStatus? current) && ReferenceEquals(current, unloading))
+            {
+                this.states.Remove(unloading.Version);
+            }
         }
     }
 

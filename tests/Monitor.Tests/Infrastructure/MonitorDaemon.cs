@@ -12,6 +12,11 @@ namespace Monitor.Tests.Infrastructure;
 /// A real Monitor daemon on 127.0.0.1 with free ports and a temporary model repository whose
 /// model files link to the shared fixtures.
 /// </summary>
+/// <remarks>
+/// A scrape also carries the series of the other daemons in the test process, because the
+/// exporter listens to the <c>Monitor</c> meter by name. Tests that assert on metrics and run
+/// beside others use model names that no other test class uses.
+/// </remarks>
 public sealed class MonitorDaemon : IAsyncDisposable
 {
     private readonly WebApplication app;
@@ -105,6 +110,9 @@ public sealed class MonitorDaemon : IAsyncDisposable
         string text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
+
+    /// <summary>Stops the host as SIGTERM does: readiness turns false, then accepted requests drain.</summary>
+    public Task StopAsync() => this.app.StopAsync();
 
     /// <summary>Scrapes <c>/metrics</c> and parses the samples.</summary>
     public async Task<PrometheusScrape> ScrapeAsync()

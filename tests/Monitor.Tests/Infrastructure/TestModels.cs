@@ -42,4 +42,19 @@ internal static class TestModels
 
         return writer.ToBytes(sigmoid ? "sigmoid" : "linear", "monitor-tests", "1.0");
     }
+
+    /// <summary>
+    /// A model with the iris fixture's signature (input <c>keras_tensor</c> [N,4], output
+    /// <c>output_0</c> [N,3]) that computes something else: softmax of a fixed linear map.
+    /// </summary>
+    public static byte[] IrisShapedLinear()
+    {
+        OnnxGraphWriter writer = new();
+        writer.AddInput("keras_tensor", "N", 4);
+        writer.AddOutput("output_0", "N", 3);
+        writer.AddInitializer("weights", [4, 3], [0.5f, -0.2f, 0.1f, -0.3f, 0.8f, 0.05f, 0.2f, 0.1f, -0.6f, 0.9f, -0.4f, 0.3f]);
+        writer.AddNode("MatMul", "matmul", ["keras_tensor", "weights"], "logits");
+        writer.AddNode("Softmax", "softmax", ["logits"], "output_0", ("axis", -1));
+        return writer.ToBytes("iris-shaped-linear", "monitor-tests", "1.0");
+    }
 }
