@@ -137,6 +137,27 @@ public sealed class QualityTests
         Assert.Equal(3, scrape.Sum("monitor_prediction_value_count", ("model", "linear")));
     }
 
+    [Fact]
+    public async Task PredictedValueBucketsComeFromConfiguration()
+    {
+        await using MonitorDaemon daemon = await MonitorDaemon.StartAsync(
+            repository => repository.AddFile("linear", TestModels.Linear()),
+            new Dictionary<string, string?>
+            {
+                ["Monitor:Quality:PredictionValueBuckets:0"] = "3",
+                ["Monitor:Quality:PredictionValueBuckets:1"] = "5",
+                ["Monitor:Quality:PredictionValueBuckets:2"] = "6.5",
+            });
+
+        await daemon.PostAsync("/v2/models/linear/infer", """{"inputs":[{"name":"x","shape":[3,1],"datatype":"FP32","data":[1,2,3]}]}""");
+
+        PrometheusScrape scrape = await daemon.ScrapeAsync();
+        Assert.Equal(1, scrape.Sum("monitor_prediction_value_bucket", ("model", "linear"), ("le", "3")));
+        Assert.Equal(2, scrape.Sum("monitor_prediction_value_bucket", ("model", "linear"), ("le", "5")));
+        Assert.Equal(2, scrape.Sum("monitor_prediction_value_bucket", ("model", "linear"), ("le", "6.5")));
+        Assert.Equal(3, scrape.Sum("monitor_prediction_value_bucket", ("model", "linear"), ("le", "+Inf")));
+    }
+
     private static ReferenceProfile BuildReference(int first, int count)
     {
         LabelledDataset mnist = MnistData.TestSet;

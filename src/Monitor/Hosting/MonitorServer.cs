@@ -49,6 +49,9 @@ public static class MonitorServer
             .Bind(builder.Configuration.GetSection(MonitorOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(options => options.HttpPort != options.MetricsPort, "Monitor:HttpPort and Monitor:MetricsPort must differ.")
+            .Validate(
+                options => options.Quality.PredictionValueBuckets.Zip(options.Quality.PredictionValueBuckets.Skip(1)).All(pair => pair.First < pair.Second),
+                "Monitor:Quality:PredictionValueBuckets must be in ascending order.")
             .Validate(options => ParseListenAddress(options.ListenAddress) is not null, "Monitor:ListenAddress must be an IP address (such as 127.0.0.1 or 0.0.0.0) or localhost.")
             .Validate(
                 options => string.IsNullOrEmpty(options.ModelRepository) || Directory.Exists(options.ModelRepository),

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Monitor.Hosting;
 using Monitor.Inference;
 using Monitor.Repository;
 using Monitor.Telemetry;
@@ -31,9 +33,12 @@ public sealed class QualityMetrics
     private readonly Counter<double> squaredError;
     private readonly ModelRegistry registry;
 
-    public QualityMetrics(MonitorMetrics metrics, ModelRegistry registry)
+    public QualityMetrics(MonitorMetrics metrics, ModelRegistry registry, IOptions<MonitorOptions> options)
     {
         ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(options);
+
+        double[] valueBuckets = options.Value.Quality.PredictionValueBuckets is { Count: > 0 } configured ? [.. configured] : ValueBuckets;
 
         this.registry = registry;
         Meter meter = metrics.Meter;
@@ -43,7 +48,7 @@ public sealed class QualityMetrics
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ConfidenceBuckets.Bounds.ToArray() });
         this.predictedValue = meter.CreateHistogram(
             "monitor.prediction.value", unit: null, "Predicted value of every regression row.",
-            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = ValueBuckets });
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = valueBuckets });
         this.feedback = meter.CreateCounter<long>("monitor.feedback", "{feedback}", "Scored feedback by outcome.");
         this.feedbackRejected = meter.CreateCounter<long>("monitor.feedback.rejected", "{feedback}", "Feedback items refused, by reason.");
         this.confusion = meter.CreateCounter<long>("monitor.feedback.confusion", "{feedback}", "Scored feedback by true and predicted class.");
@@ -69,11 +74,21 @@ public sealed class QualityMetrics
 
         LoadedModel model = quality.Model;
         TagList versionTags = new() { { "model", model.Name }, { "version", model.VersionLabel } };
+        int[] counts = new int[quality.ClassLabels.Count];
         foreach (ClassPrediction row in rows)
         {
-            this.predictions.Add(1, new TagList { { "model", model.Name }, { "version", model.VersionLabel }, { "class", quality.LabelOf(row.ClassIndex) } });
+            counts[row.ClassIndex]++;
             this.confidence.Record(row.Confidence, versionTags);
             quality.Window?.Add(row.ClassIndex, row.Confidence);
+        }
+
+        // one counter update per predicted class, not per row
+        for (int classIndex = 0; classIndex < counts.Length; classIndex++)
+        {
+            if (counts[classIndex] > 0)
+            {
+                this.predictions.Add(counts[classIndex], new TagList { { "model", model.Name }, { "version", model.VersionLabel }, { "class", quality.LabelOf(classIndex) } });
+            }
         }
     }
 

@@ -31,6 +31,12 @@ public sealed class QualityOptions
     [Range(10, 10_000_000)]
     public int WindowSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Gets or sets the upper bounds of the <c>monitor_prediction_value</c> histogram buckets for
+    /// regression models, ascending. Default: -1000, -100, -10, -1, -0.1, 0, 0.1, 1, 10, 100, 1000.
+    /// </summary>
+    public IList<double> PredictionValueBuckets { get; set; } = [];
+
     /// <summary>Gets or sets the most class label values per model; classes past it share the label <c>other</c>. Default: 50.</summary>
     [Range(1, 10_000)]
     public int MaxClassLabels { get; set; } = 50;
