@@ -62,6 +62,7 @@ public sealed class OwnDaemonTests
         (HttpStatusCode status, _) = await daemon.PostAsync("/v2/models/iris/infer", """{"inputs":[{"name":"keras_tensor","shape":[1,4],"datatype":"FP32","data":[5.1,3.5,1.4,0.2]}]}""");
 
         Assert.True(scrape.Sum("monitor_canary_runs_total", ("model", "iris"), ("outcome", "failure")) >= 1, scrape.Text);
+        Assert.False(scrape.Has("monitor_canary_accuracy"), "a failed evaluation must not leave an accuracy behind");
         Assert.Equal(HttpStatusCode.OK, status);
     }
 

@@ -76,6 +76,12 @@ public static class MonitorCommandLine
                 await Console.Error.WriteLineAsync($"monitor: {exception.Message}");
                 return 1;
             }
+            catch (InvalidOperationException exception) when (exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+            {
+                // a setting of the wrong type, such as Monitor__InferenceTimeoutSeconds=abc
+                await Console.Error.WriteLineAsync($"monitor: invalid configuration: {exception.Message}");
+                return 2;
+            }
         });
         return serve;
     }

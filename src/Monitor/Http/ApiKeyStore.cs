@@ -32,7 +32,7 @@ internal sealed class ApiKeyStore
         this.logger = logger;
         if (this.path is not null)
         {
-            this.Reload();
+            _ = this.Reload();
         }
     }
 
@@ -65,13 +65,24 @@ internal sealed class ApiKeyStore
                 {
                     if (ReadVersion(this.path!) != this.fileVersion)
                     {
-                        this.Reload();
-                        this.logger.ApiKeyReloaded(this.path!);
+                        if (this.Reload())
+                        {
+                            this.logger.ApiKeyReloaded(this.path!);
+                        }
+                        else
+                        {
+                            this.logger.ApiKeyKept(this.path!, "the file is empty");
+                        }
                     }
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    // keep the last key while the file is being replaced
+                    // keep the last key while the file is being replaced, and say so once per change
+                    if (this.fileVersion != default)
+                    {
+                        this.fileVersion = default;
+                        this.logger.ApiKeyKept(this.path!, exception.Message);
+                    }
                 }
             }
 
@@ -79,17 +90,20 @@ internal sealed class ApiKeyStore
         }
     }
 
-    private void Reload()
+    /// <summary>Reads the key file; returns false, keeping the previous key, when the file is empty.</summary>
+    private bool Reload()
     {
         (long, DateTime) version = ReadVersion(this.path!);
         string key = File.ReadAllText(this.path!).Trim();
-        if (key.Length > 0)
-        {
-            this.keyHash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
-        }
-
         this.fileVersion = version;
         this.lastCheckTimestamp = Stopwatch.GetTimestamp();
+        if (key.Length == 0)
+        {
+            return false;
+        }
+
+        this.keyHash = SHA256.HashData(Encoding.UTF8.GetBytes(key));
+        return true;
     }
 
     private static (long Length, DateTime LastWriteTimeUtc) ReadVersion(string path)

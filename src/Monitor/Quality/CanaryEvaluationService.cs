@@ -48,6 +48,8 @@ internal sealed class CanaryEvaluationService : BackgroundService
                 this.nextRuns.Remove(gone);
             }
 
+            this.DropResultsOfUnloadedVersions(ready);
+
             foreach (LoadedModel model in ready)
             {
                 if (model.Settings.Evaluation is { } evaluation && this.IsDue(model, evaluation))
@@ -104,6 +106,8 @@ internal sealed class CanaryEvaluationService : BackgroundService
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // a failed run leaves no accuracy or loss behind, so the gauges never show a stale figure
+            this.Forget(model, dataset);
             this.runs.Add(1, Tags(model, dataset, "failure"));
             this.logger.CanaryFailed(model.Name, model.Version, dataset, exception.Message, exception);
         }
@@ -171,6 +175,26 @@ internal sealed class CanaryEvaluationService : BackgroundService
         lock (this.gate)
         {
             this.results[(model.Name, model.VersionLabel, dataset)] = result;
+        }
+    }
+
+    private void Forget(LoadedModel model, string dataset)
+    {
+        lock (this.gate)
+        {
+            this.results.Remove((model.Name, model.VersionLabel, dataset));
+        }
+    }
+
+    private void DropResultsOfUnloadedVersions(LoadedModel[] ready)
+    {
+        HashSet<(string, string)> served = ready.Select(model => (model.Name, model.VersionLabel)).ToHashSet();
+        lock (this.gate)
+        {
+            foreach ((string Model, string Version, string Dataset) key in this.results.Keys.Where(key => !served.Contains((key.Model, key.Version))).ToArray())
+            {
+                this.results.Remove(key);
+            }
         }
     }
 

@@ -94,4 +94,7 @@ internal static partial class Log
 
     [LoggerMessage(30, LogLevel.Information, "GPU metrics from NVML for {Count} devices.")]
     public static partial void GpuMetricsAvailable(this ILogger logger, int count);
+
+    [LoggerMessage(31, LogLevel.Warning, "The API key file '{Path}' could not be used ({Reason}); requests are still checked against the previous key.")]
+    public static partial void ApiKeyKept(this ILogger logger, string path, string reason);
 }
