@@ -17,6 +17,4 @@ public sealed record InferenceInputs(float[][] Buffers, long[][] Shapes, int Row
             System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
     }
-
-    public int ElementCount(int input) => checked((int)this.Shapes[input].Aggregate(1L, (product, dimension) => product * dimension));
 }

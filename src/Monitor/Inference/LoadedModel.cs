@@ -132,7 +132,7 @@ public sealed class LoadedModel : IDisposable
         {
             for (int i = 0; i < buffers.Length; i++)
             {
-                long length = shapes[i].Aggregate(1L, (product, dimension) => product * dimension);
+                long length = TensorShapes.ElementCount(shapes[i]);
                 values[i] = OrtValue.CreateTensorValueFromMemory(
                     OrtMemoryInfo.DefaultInstance, new Memory<float>(buffers[i], 0, checked((int)length)), shapes[i]);
             }

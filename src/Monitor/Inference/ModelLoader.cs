@@ -195,7 +195,7 @@ public sealed class ModelLoader
         for (int i = 0; i < model.Inputs.Count; i++)
         {
             shapes[i] = model.Inputs[i].Dimensions.Select(dimension => dimension < 0 ? 1 : dimension).ToArray();
-            buffers[i] = new float[shapes[i].Aggregate(1L, (product, dimension) => product * dimension)];
+            buffers[i] = new float[TensorShapes.ElementCount(shapes[i])];
         }
 
         using IDisposableReadOnlyCollection<OrtValue> results = model.Run(buffers, shapes);

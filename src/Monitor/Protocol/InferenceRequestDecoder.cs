@@ -100,9 +100,8 @@ public static class InferenceRequestDecoder
         shape[0] = rows;
         CheckFixedBatch(spec, rows);
         long elements = 0;
-        AddElements(ref elements, shape, maxElements, spec.ShortName);
+        int length = AddElements(ref elements, shape, maxElements, spec.ShortName);
 
-        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         try
         {
@@ -157,14 +156,13 @@ public static class InferenceRequestDecoder
         long[] shape = DecodeShape(input, name);
         CheckShape(spec, shape, name, model.Name);
         CheckRowCount((int)shape[0], maxRows, name);
-        AddElements(ref elements, shape, maxElements, name);
+        int length = AddElements(ref elements, shape, maxElements, name);
 
         if (!input.TryGetProperty("data", out JsonElement data))
         {
             throw new InferenceRequestException($"Input '{name}' has no 'data'; send its values as an array.");
         }
 
-        int length = checked((int)shape.Aggregate(1L, (product, dimension) => product * dimension));
         float[] buffer = ArrayPool<float>.Shared.Rent(Math.Max(length, 1));
         buffers[index] = buffer;
         shapes[index] = shape;
@@ -245,8 +243,11 @@ public static class InferenceRequestDecoder
         }
     }
 
-    /// <summary>Adds the elements of one input to the request's total and rejects the request before any buffer is allocated when the total is over the limit.</summary>
-    private static void AddElements(ref long elements, long[] shape, long maxElements, string name)
+    /// <summary>
+    /// Adds the elements of one input to the request's total and returns the input's own count. Rejects the
+    /// request before any buffer is allocated when the total is over the limit.
+    /// </summary>
+    private static int AddElements(ref long elements, long[] shape, long maxElements, string name)
     {
         // every dimension is at most int.MaxValue, so the product is checked step by step against the limit
         long count = 1;
@@ -263,6 +264,7 @@ public static class InferenceRequestDecoder
         }
 
         elements += count;
+        return checked((int)count);
     }
 
     private static int CheckRows(int previous, int rows, string name)
