@@ -75,6 +75,43 @@ internal static class DatasetFiles
             null);
     }
 
+    /// <summary>
+    /// Reads <paramref name="count"/> values of <paramref name="elementSize"/> bytes each in chunks of
+    /// at most 1 MiB, converting every chunk with <paramref name="convert"/>.
+    /// </summary>
+    /// <param name="describeTruncation">Returns the message for a stream that ends early, given the data bytes it had.</param>
+    /// <exception cref="DatasetFormatException">The values do not fit in an array, or the stream ends early.</exception>
+    public static T[] ReadElements<T>(
+        Stream stream, string path, long count, int elementSize, ElementConverter<T> convert, Func<long, string> describeTruncation)
+    {
+        if (count > Array.MaxLength)
+        {
+            throw new DatasetFormatException(
+                $"'{path}' would need {count} values in memory, more than the {Array.MaxLength} an array can hold. " +
+                "Set DatasetReadOptions.Limit.",
+                path,
+                null);
+        }
+
+        T[] values = new T[count];
+        byte[] buffer = new byte[Math.Min(count * elementSize, 1 << 20)];
+        long done = 0;
+        while (done < count)
+        {
+            int chunkLength = (int)Math.Min(buffer.Length, (count - done) * elementSize);
+            int read = ReadAtMost(stream, buffer.AsSpan(0, chunkLength));
+            if (read < chunkLength)
+            {
+                throw new DatasetFormatException(describeTruncation((done * elementSize) + read), path, null);
+            }
+
+            convert(buffer.AsSpan(0, read), values.AsSpan((int)done, read / elementSize));
+            done += read / elementSize;
+        }
+
+        return values;
+    }
+
     /// <summary>Reads until the buffer is full or the stream ends, and returns the number of bytes read.</summary>
     public static int ReadAtMost(Stream stream, Span<byte> buffer)
     {
@@ -101,3 +138,6 @@ internal static class DatasetFiles
         return length == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 }
+
+/// <summary>Converts the raw bytes of whole elements into values.</summary>
+internal delegate void ElementConverter<T>(ReadOnlySpan<byte> source, Span<T> destination);

@@ -146,41 +146,16 @@ internal static class IdxDatasetReader
         return length;
     }
 
-    private static float[] ReadValues(Stream stream, IdxHeader header, string path, long count, long declaredCount)
-    {
-        if (count > Array.MaxLength)
-        {
-            throw new DatasetFormatException(
-                $"'{path}' would need {count} values in memory, more than the {Array.MaxLength} an array can hold. " +
-                "Set DatasetReadOptions.Limit.",
-                path,
-                null);
-        }
-
-        int size = header.ElementSize;
-        float[] values = new float[count];
-        byte[] buffer = new byte[Math.Min(count * size, 1 << 20)];
-        long done = 0;
-        while (done < count)
-        {
-            int chunkLength = (int)Math.Min(buffer.Length, (count - done) * size);
-            int read = DatasetFiles.ReadAtMost(stream, buffer.AsSpan(0, chunkLength));
-            if (read < chunkLength)
-            {
-                long available = (done * size) + read;
-                throw new DatasetFormatException(
-                    $"'{path}' is truncated: its IDX header declares [{string.Join(", ", header.Dimensions)}] {header.TypeName} values " +
-                    $"({declaredCount * size} bytes of data) but only {available} bytes follow the {header.Length}-byte header.",
-                    path,
-                    null);
-            }
-
-            Convert(header.TypeCode, buffer.AsSpan(0, read), values.AsSpan((int)done, read / size));
-            done += read / size;
-        }
-
-        return values;
-    }
+    private static float[] ReadValues(Stream stream, IdxHeader header, string path, long count, long declaredCount) =>
+        DatasetFiles.ReadElements<float>(
+            stream,
+            path,
+            count,
+            header.ElementSize,
+            (source, destination) => Convert(header.TypeCode, source, destination),
+            available =>
+                $"'{path}' is truncated: its IDX header declares [{string.Join(", ", header.Dimensions)}] {header.TypeName} values " +
+                $"({declaredCount * header.ElementSize} bytes of data) but only {available} bytes follow the {header.Length}-byte header.");
 
     private static void Convert(byte typeCode, ReadOnlySpan<byte> source, Span<float> destination)
     {

@@ -181,37 +181,16 @@ internal static class NpyDatasetReader
     }
 
     private static T[] ReadValues<T>(Stream stream, NpyHeader header, string path, long count)
-        where T : INumberBase<T>
-    {
-        if (count > Array.MaxLength)
-        {
-            throw new DatasetFormatException(
-                $"'{path}' would need {count} values in memory, more than an array can hold. Set DatasetReadOptions.Limit.", path, null);
-        }
-
-        int size = header.ElementSize;
-        T[] values = new T[count];
-        byte[] buffer = new byte[Math.Min(count * size, 1 << 20)];
-        long done = 0;
-        while (done < count)
-        {
-            int chunkLength = (int)Math.Min(buffer.Length, (count - done) * size);
-            int read = DatasetFiles.ReadAtMost(stream, buffer.AsSpan(0, chunkLength));
-            if (read < chunkLength)
-            {
-                throw new DatasetFormatException(
-                    $"'{path}' is truncated: its NPY header declares shape {header.ShapeText} of '{header.Descr}' " +
-                    $"but the data ends after {(done * size) + read} of the {count * size} bytes needed.",
-                    path,
-                    null);
-            }
-
-            Convert(header.Descr, buffer.AsSpan(0, read), values.AsSpan((int)done, read / size));
-            done += read / size;
-        }
-
-        return values;
-    }
+        where T : INumberBase<T> =>
+        DatasetFiles.ReadElements<T>(
+            stream,
+            path,
+            count,
+            header.ElementSize,
+            (source, destination) => Convert(header.Descr, source, destination),
+            available =>
+                $"'{path}' is truncated: its NPY header declares shape {header.ShapeText} of '{header.Descr}' " +
+                $"but the data ends after {available} of the {count * header.ElementSize} bytes needed.");
 
     private static void Convert<T>(string descr, ReadOnlySpan<byte> source, Span<T> destination)
         where T : INumberBase<T>
