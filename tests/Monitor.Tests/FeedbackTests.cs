@@ -31,7 +31,7 @@ public sealed class FeedbackTests : IAsyncLifetime
     public async Task DisposeAsync() => await this.Daemon.DisposeAsync();
 
     [Fact]
-    public async Task MixedBatchScoresGoodItemsAndListsBadOnes()
+    public async Task MixedBatchScoresGoodItems()
     {
         string[] ids = await this.PredictAsync("iris");
         string[] otherIds = await this.PredictAsync("other");

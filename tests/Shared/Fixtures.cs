@@ -53,7 +53,7 @@ internal static class Fixtures
         if (!System.IO.Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException(
-                $"Fixtures folder '{directory}' does not exist. Set {EnvironmentVariable} to the folder that holds the Keras-exported ONNX models.");
+                $"Fixtures folder '{directory}' does not exist. Set {EnvironmentVariable} to the folder that contains the Keras-exported ONNX models.");
         }
 
         return directory;

@@ -50,7 +50,7 @@ public static class MonitorCommandLine
 
             else if (repositoryPath is not null && !Directory.Exists(repositoryPath))
             {
-                await Console.Error.WriteLineAsync($"monitor: model repository '{repositoryPath}' does not exist; give the folder that holds <model>/<version>/model.onnx.");
+                await Console.Error.WriteLineAsync($"monitor: model repository '{repositoryPath}' does not exist; give the folder that contains <model>/<version>/model.onnx.");
                 return 2;
             }
 

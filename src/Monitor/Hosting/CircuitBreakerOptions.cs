@@ -5,7 +5,7 @@ namespace Monitor.Hosting;
 /// <summary>
 /// The circuit breaker around each model version's ONNX Runtime runs: it opens when at least
 /// <see cref="FailureRatio"/> of the runs in <see cref="SamplingDurationSeconds"/> fail (with at
-/// least <see cref="MinimumThroughput"/> runs), then answers 503 at once for <see cref="BreakDurationSeconds"/>.
+/// least <see cref="MinimumThroughput"/> runs), then returns 503 at once for <see cref="BreakDurationSeconds"/>.
 /// </summary>
 public sealed class CircuitBreakerOptions
 {

@@ -14,7 +14,7 @@ public sealed class MonitorOptions
     internal const int DefaultMetricsPort = 9464;
 
     /// <summary>Gets or sets the model repository folder: <c>&lt;model&gt;/&lt;version&gt;/model.onnx</c>.</summary>
-    [Required(ErrorMessage = "Monitor:ModelRepository is required: set it to the folder that holds <model>/<version>/model.onnx.")]
+    [Required(ErrorMessage = "Monitor:ModelRepository is required: set it to the folder that contains <model>/<version>/model.onnx.")]
     public string ModelRepository { get; set; } = string.Empty;
 
     /// <summary>

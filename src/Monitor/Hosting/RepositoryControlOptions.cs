@@ -6,6 +6,6 @@ namespace Monitor.Hosting;
 /// </summary>
 public sealed class RepositoryControlOptions
 {
-    /// <summary>Gets or sets whether the endpoints answer; when false they answer 403. Default: false.</summary>
+    /// <summary>Gets or sets whether the endpoints are served; when false they return 403. Default: false.</summary>
     public bool Enabled { get; set; }
 }

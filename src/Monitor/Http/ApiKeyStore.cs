@@ -77,7 +77,7 @@ internal sealed class ApiKeyStore
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    // keep the last key while the file is being replaced, and say so once per change
+                    // keep the last key while the file is being replaced, and log that once per change
                     if (this.fileVersion != default)
                     {
                         this.fileVersion = default;

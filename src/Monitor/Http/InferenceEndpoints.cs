@@ -19,7 +19,7 @@ namespace Monitor.Http;
 
 /// <summary>
 /// The inference endpoints: Open Inference Protocol <c>infer</c> and TF Serving <c>predict</c>.
-/// Every request is counted under one outcome, and every failure answers with a JSON error.
+/// Every request is counted under one outcome, and every failure returns a JSON error.
 /// </summary>
 internal sealed class InferenceEndpoints
 {

@@ -7,7 +7,7 @@ public readonly record struct ClassPrediction(int ClassIndex, float Confidence)
     /// Finds the top class of each row of a [rows, classes] output. A [rows, 1] output is one
     /// sigmoid unit, whose class is 1 when it is at least 0.5. When a row is a probability
     /// distribution (values in [0, 1] that sum to 1 within 1e-3, as Keras softmax outputs are),
-    /// the confidence is its maximum. Otherwise the row holds logits, and the confidence is the
+    /// the confidence is its maximum. Otherwise the row contains logits, and the confidence is the
     /// softmax probability of the maximum.
     /// </summary>
     public static ClassPrediction[] FromOutput(ReadOnlySpan<float> data, int rows)

@@ -11,9 +11,10 @@ using Polly.CircuitBreaker;
 namespace Monitor.Inference;
 
 /// <summary>
-/// Runs the requests of one model version. With batching on, requests wait in a bounded queue and
-/// a single loop stacks their rows along the batch dimension, runs them once and splits the
-/// outputs back; a batch closes at the maximum batch size or after the maximum queue delay.
+/// Runs the requests of one model version. With batching on, requests wait in a queue bounded by
+/// the queue capacity, and one loop stacks their rows along the batch dimension into batches that
+/// close at the maximum batch size or after the maximum queue delay. Up to the configured number
+/// of batches run at once, and each batch's outputs are split back to its requests.
 /// With batching off, each request runs on its own thread as it arrives.
 /// </summary>
 internal sealed class InferenceScheduler

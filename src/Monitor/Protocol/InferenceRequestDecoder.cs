@@ -365,7 +365,7 @@ public static class InferenceRequestDecoder
     }
 
     /// <summary>Reads a JSON string, rejecting invalid UTF-8 and escapes of a lone UTF-16 surrogate such as <c>"\ud800"</c>, which have no .NET string form.</summary>
-    private static string ReadString(JsonElement value, string what)
+    private static string ReadString(JsonElement value, string description)
     {
         try
         {
@@ -373,7 +373,7 @@ public static class InferenceRequestDecoder
         }
         catch (InvalidOperationException exception)
         {
-            throw new InferenceRequestException($"{what} is not valid text: it holds invalid UTF-8 or an unpaired UTF-16 surrogate escape; send valid Unicode as UTF-8.", exception);
+            throw new InferenceRequestException($"{description} is not valid text: it contains invalid UTF-8 or an unpaired UTF-16 surrogate escape; send valid Unicode as UTF-8.", exception);
         }
     }
 

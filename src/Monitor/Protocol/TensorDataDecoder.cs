@@ -28,7 +28,7 @@ internal ref struct TensorDataDecoder
 
     /// <summary>
     /// Decodes a tensor's data given flat (one array of every value, row-major) or nested exactly
-    /// as the shape says; ragged nesting is refused.
+    /// as the shape gives. Ragged nesting is rejected.
     /// </summary>
     public void DecodeTensor(JsonElement data, long[] shape)
     {

@@ -21,7 +21,7 @@ public static partial class ModelRepositoryScanner
     {
         if (!Directory.Exists(repository))
         {
-            throw new DirectoryNotFoundException($"Model repository '{repository}' does not exist. Set Monitor:ModelRepository to a folder that holds <model>/<version>/model.onnx.");
+            throw new DirectoryNotFoundException($"Model repository '{repository}' does not exist. Set Monitor:ModelRepository to a folder that contains <model>/<version>/model.onnx.");
         }
 
         List<ModelEntry> models = [];

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Monitor.Repository;
 
 /// <summary>
-/// Per-model settings from <c>&lt;model&gt;/monitor.json</c>: what the ONNX graph cannot say.
+/// Per-model settings from <c>&lt;model&gt;/monitor.json</c>: what the ONNX graph does not describe.
 /// Every property is optional; defaults come from the graph and the daemon's configuration.
 /// </summary>
 public sealed class ModelSettings
@@ -42,7 +42,7 @@ public sealed class ModelSettings
     public VersionPolicy? VersionPolicy { get; set; }
 
     /// <summary>Reads the settings of one model folder, or returns defaults when it has no <c>monitor.json</c>.</summary>
-    /// <exception cref="InvalidDataException">The file is not valid JSON or holds invalid values.</exception>
+    /// <exception cref="InvalidDataException">The file is not valid JSON or contains invalid values.</exception>
     public static ModelSettings Load(string modelDirectory)
     {
         string path = Path.Combine(modelDirectory, FileName);

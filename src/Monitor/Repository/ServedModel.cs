@@ -148,7 +148,7 @@ public sealed class ServedModel : IDisposable
         return retired;
     }
 
-    /// <summary>Retires every version and answers later requests with 404, for a model that left the repository.</summary>
+    /// <summary>Retires every version and returns 404 to later requests, for a model that left the repository.</summary>
     /// <returns>The retired instances, already disposed.</returns>
     internal IReadOnlyList<LoadedModel> Remove()
     {

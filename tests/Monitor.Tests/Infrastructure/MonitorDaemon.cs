@@ -122,7 +122,7 @@ public sealed class MonitorDaemon : IAsyncDisposable
     }
 
     /// <summary>
-    /// Scrapes until <paramref name="condition"/> holds or 5 s pass, and returns the last scrape.
+    /// Scrapes until <paramref name="condition"/> is true or 5 s pass, and returns the last scrape.
     /// Request metrics are recorded after the response is written, so a scrape right after a
     /// response can miss the last requests.
     /// </summary>
@@ -187,7 +187,7 @@ public sealed class RepositoryBuilder
         return this;
     }
 
-    /// <summary>Adds a model version whose file holds the given bytes.</summary>
+    /// <summary>Adds a model version whose file contains the given bytes.</summary>
     public RepositoryBuilder AddFile(string model, byte[] content, long version = 1)
     {
         string directory = Path.Combine(this.Root, model, version.ToString(System.Globalization.CultureInfo.InvariantCulture));
